@@ -1,0 +1,138 @@
+"""The `kgbuild` command: a thin click layer over the pipeline's functions.
+
+Exit codes: 0 all clean; 1 data errors found (something in the sources could not be read,
+the rest was still built); 2 failure (bad usage, missing files, a broken ontology).
+Heavy modules are imported inside the commands, so `kgbuild --help` never breaks.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_DATA_ERRORS, EXIT_FAILURE = 0, 1, 2
+
+
+class Failure(click.ClickException):
+    exit_code = EXIT_FAILURE
+
+
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _built_graph(path: Path | None):
+    from . import paths
+    from .build import NQUADS
+    from .store import KnowledgeGraph
+    path = path or paths.build_dir() / NQUADS
+    if not path.is_file():
+        raise Failure(f"{path}: no built graph; run `kgbuild build` first")
+    return KnowledgeGraph.load(path)
+
+
+class _Group(click.Group):
+    """Any unexpected exception is a failure (exit 2), never mistaken for 'data errors' (1)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            import traceback
+            traceback.print_exc()
+            _echo_err(f"kgbuild: internal error: {exc}")
+            sys.exit(EXIT_FAILURE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kgbuild")
+@click.option("--base", metavar="IRI", help="Base IRI of minted resources (default: $KGBUILD_BASE or "
+              "https://w3id.org/kgbuild/id/).")
+def main(base: str | None) -> None:
+    """Build one RDF knowledge graph from UN evaluation management responses and
+    cooperation frameworks, linked to the official SDG goals, targets and indicators."""
+    if base:
+        os.environ["KGBUILD_BASE"] = base
+
+
+@main.command()
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Folder of source documents (default: data/sources).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder (default: data/build).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary and problems.")
+def build(sources: Path | None, out: Path | None, quiet: bool) -> None:
+    """Read every document in the sources folder and write the graph (sorted N-Quads)
+    and a JSON build report to the output folder."""
+    from .build import build as run_build, class_counts
+    try:
+        result = run_build(sources, out, progress=(lambda m: None) if quiet else click.echo)
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise Failure(str(exc)) from exc
+    counts = class_counts(result.kg)
+    click.echo("built: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    click.echo(f"graphs: {len(result.kg.graph_names())} named graphs, {len(result.kg)} triples")
+    for path in result.outputs:
+        click.echo(f"wrote {path}")
+    click.echo("times: " + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items()))
+    for problem in result.problems:
+        _echo_err(str(problem))
+    click.echo(f"{len(result.errors)} errors, {len(result.warnings)} warnings")
+    sys.exit(EXIT_DATA_ERRORS if result.errors else EXIT_OK)
+
+
+@main.command()
+@click.option("-f", "--format", "fmt", required=True,
+              type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml"]),
+              help="RDF syntax. turtle, nt and xml hold the union of all graphs; the others keep named graphs.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output).")
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Built graph to read (default: data/build/kgbuild.nq).")
+def export(fmt: str, output: Path | None, input_path: Path | None) -> None:
+    """Export the built graph in a standard RDF syntax."""
+    from .export import serialize
+    text = serialize(_built_graph(input_path), fmt)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        _echo_err(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Built graph to read (default: data/build/kgbuild.nq).")
+def stats(input_path: Path | None) -> None:
+    """Summarize the built graph: graphs, classes, key-action statuses."""
+    from .build import class_counts
+    kg = _built_graph(input_path)
+    click.echo("named graphs:")
+    for name in kg.graph_names():
+        click.echo(f"  {len(kg.graph(name)):>7}  {name}")
+    click.echo("classes:")
+    for name, n in class_counts(kg).items():
+        click.echo(f"  {n:>7}  {name}")
+    rows = kg.query("""
+        SELECT ?label (COUNT(?a) AS ?n) WHERE {
+          ?a a kgb:KeyAction .
+          OPTIONAL { ?a kgb:status ?s . ?s skos:prefLabel ?l }
+          BIND(COALESCE(STR(?l), "(no status)") AS ?label)
+        } GROUP BY ?label ORDER BY DESC(?n) ?label""")
+    click.echo("key actions by status:")
+    for label, n in rows:
+        click.echo(f"  {int(n):>7}  {label}")
+
+
+@main.command()
+def readers() -> None:
+    """List the registered document readers."""
+    from .readers import readers as registered
+    for name, reader in registered().items():
+        click.echo(f"{name}\t{reader.description}")
+
+
+if __name__ == "__main__":
+    main()

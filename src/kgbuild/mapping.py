@@ -1,0 +1,314 @@
+"""Map the records of one management-response document to RDF triples.
+
+Every extracted resource gets prov:wasDerivedFrom its document and a kgb:sourceSpan: an
+oa:SpecificResource whose oa:FragmentSelector is an RFC 5147 line range. No blank nodes:
+every node has a minted IRI, so sorted N-Quads are byte-identical from build to build.
+"""
+from __future__ import annotations
+
+import pycountry
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+from . import response_category
+from .namespaces import KGB, OA, RFC5147, VOCAB, mint, slug
+from .parties import parse_party
+from .records import Document, Evaluation, KeyAction, ManagementResponse, Problem, Recommendation, Span
+from .vocab import concept_in, normalize_label, scheme
+
+OFFICE_KINDS = {"CO": "Country Office", "MCO": "Multi-Country Office", "RO": "Regional Office"}
+LIST_SCHEMES = [
+    ("thematic_areas", KGB.thematicArea, "thematic-area"),
+    ("operating_principles", KGB.operatingPrinciple, "operating-principle"),
+    ("organizational_priorities", KGB.organizationalPriority, "organizational-priority"),
+    ("uneg_criteria", KGB.unegCriterion, "uneg-criterion"),
+]
+
+
+def document_iri(name: str) -> URIRef:
+    return mint("source", name)
+
+
+def evaluation_iri(name: str) -> URIRef:
+    return mint("evaluation", name)
+
+
+def agency_iri(name: str | None) -> URIRef | None:
+    return scheme("un-entity").lookup(name) if name else None
+
+
+class DocumentMapper:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.graph = Graph()
+        self.doc_iri = document_iri(doc.name)
+        self.office: URIRef | None = None
+        self.agency: URIRef | None = None
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def add(self, s, p, o) -> None:
+        if o is not None:
+            self.graph.add((s, p, o))
+
+    def text(self, s, p, value: str | None) -> None:
+        if value is not None and str(value).strip():
+            self.graph.add((s, p, Literal(value)))
+
+    def typed(self, s, p, value, datatype) -> None:
+        if value is not None:
+            self.graph.add((s, p, Literal(str(value), datatype=datatype)))
+
+    def warn(self, line: int, message: str, severity: str = "warning") -> None:
+        self.doc.problems.append(Problem(severity, str(self.doc.path), line, message))
+
+    def provenance(self, resource: URIRef, span: Span) -> None:
+        span_iri = URIRef(f"{self.doc_iri}/lines/{span.start}-{span.end}")
+        selector = URIRef(f"{span_iri}/selector")
+        self.add(resource, PROV.wasDerivedFrom, self.doc_iri)
+        self.add(resource, KGB.sourceSpan, span_iri)
+        self.add(span_iri, RDF.type, OA.SpecificResource)
+        self.add(span_iri, OA.hasSource, self.doc_iri)
+        self.add(span_iri, OA.hasSelector, selector)
+        self.typed(span_iri, KGB.startLine, span.start, XSD.positiveInteger)
+        self.typed(span_iri, KGB.endLine, span.end, XSD.positiveInteger)
+        self.add(selector, RDF.type, OA.FragmentSelector)
+        self.add(selector, DCTERMS.conformsTo, RFC5147)
+        # RFC 5147 counts line positions from 0: lines a..b are "line=(a-1),b".
+        self.text(selector, RDF.value, f"line={span.start - 1},{span.end}")
+
+    def concept(self, scheme_name: str, label: str, line: int) -> URIRef:
+        """The concept a label names; a label the scheme lacks becomes a new concept."""
+        found = scheme(scheme_name).lookup(label)
+        if found is not None:
+            return found
+        iri = URIRef(f"{VOCAB}{scheme_name}/{slug(label)}")
+        scheme_iri = URIRef(VOCAB + scheme_name)
+        self.add(iri, RDF.type, SKOS.Concept)
+        self.add(iri, SKOS.inScheme, scheme_iri)
+        self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
+        self.warn(line, f"{label!r} is not in the {scheme_name} scheme; added as a new concept")
+        return iri
+
+    # -- document -------------------------------------------------------------------------
+
+    def map(self) -> Graph:
+        doc = self.doc
+        self.add(self.doc_iri, RDF.type, KGB.SourceDocument)
+        self.text(self.doc_iri, DCTERMS.identifier, doc.name)
+        self.text(self.doc_iri, DCTERMS.title, doc.path.name)
+        self.text(self.doc_iri, DCTERMS["format"], "text/plain")
+        self.text(self.doc_iri, KGB.documentFamily, doc.reader)
+        self.text(self.doc_iri, KGB.sha256, doc.sha256)
+        self.typed(self.doc_iri, KGB.lineCount, doc.line_count, XSD.nonNegativeInteger)
+        if doc.evaluation is not None:
+            self.evaluation(doc.evaluation)
+        return self.graph
+
+    def evaluation(self, ev: Evaluation) -> None:
+        iri = evaluation_iri(self.doc.name)
+        self.add(iri, RDF.type, KGB.Evaluation)
+        self.provenance(iri, ev.span)
+        self.text(iri, DCTERMS.title, ev.title)
+        self.text(iri, RDFS.label, ev.title)
+        self.text(iri, KGB.evaluationType, ev.evaluation_type)
+        for code in ev.countries:
+            self.text(iri, KGB.country, code)
+        self.typed(iri, KGB.periodStart, ev.period_start, XSD.gYear)
+        self.typed(iri, KGB.periodEnd, ev.period_end, XSD.gYear)
+        self.typed(iri, KGB.completionDate, ev.completion_date, XSD.gYearMonth)
+        self.typed(iri, KGB.plannedEndDate, ev.planned_end_date, XSD.gYearMonth)
+        self.typed(iri, KGB.budgetUSD, ev.budget_usd, XSD.decimal)
+        self.typed(iri, KGB.expenditureUSD, ev.expenditure_usd, XSD.decimal)
+        self.text(iri, KGB.evaluationStatus, ev.status)
+        self.text(iri, KGB.fundingSource, ev.funding_source)
+        for prop, value in ((KGB.jointProgramme, ev.joint_programme), (KGB.jointEvaluation, ev.joint_evaluation),
+                            (KGB.gefEvaluation, ev.gef_evaluation)):
+            if value is not None:
+                self.add(iri, prop, Literal(value))
+        for number in ev.project_numbers:
+            self.text(iri, KGB.projectNumber, number)
+        self.text(iri, KGB.managementResponseApproval, ev.response_approval)
+        self.text(iri, KGB.overallResponse, ev.overall_response)
+        agency = agency_iri(ev.agency)
+        self.add(iri, KGB.commissionedBy, agency)
+        self.office = self.office_unit(ev, agency)
+        self.agency = agency
+        self.add(iri, KGB.evaluatedOffice, self.office)
+        for rec in ev.recommendations:
+            self.add(iri, KGB.hasRecommendation, self.recommendation(iri, rec))
+        for finding in ev.findings:
+            f_iri = URIRef(f"{iri}/finding/{finding.ordinal}")
+            self.add(iri, KGB.hasFinding, f_iri)
+            self.add(f_iri, RDF.type, KGB.Finding)
+            self.provenance(f_iri, finding.span)
+            self.typed(f_iri, KGB.ordinal, finding.ordinal, XSD.positiveInteger)
+            self.text(f_iri, KGB.numberAsWritten, finding.number)
+            self.text(f_iri, RDFS.label, f"Finding {finding.number or finding.ordinal}")
+            self.text(f_iri, KGB.section, finding.section)
+            self.text(f_iri, DCTERMS.description, finding.text)
+            self.text(f_iri, KGB.tagText, finding.tag_text)
+            for tag in self.split_tags(finding.tag_text, finding.span.end):
+                self.add(f_iri, KGB.tag, tag)
+
+    def office_unit(self, ev: Evaluation, agency: URIRef | None) -> URIRef | None:
+        """The evaluated office: agency + country + kind ("Kazakhstan (CO)" -> CO)."""
+        if agency is None or not ev.countries or not ev.office:
+            return None
+        written = ev.office
+        kind = next((k for k, name in OFFICE_KINDS.items()
+                     if f"({k})" in written or normalize_label(name) in normalize_label(written)), None)
+        if kind is None:
+            return None
+        code = ev.countries[0]
+        iri = mint("org", slug(str(scheme("un-entity").pref_label(agency))), f"{code.lower()}-{kind.lower()}")
+        country = pycountry.countries.get(alpha_3=code)
+        label = f"{scheme('un-entity').pref_label(agency)} {country.name if country else code} {OFFICE_KINDS[kind]}"
+        self.add(iri, RDF.type, ORG.OrganizationalUnit)
+        self.add(iri, ORG.unitOf, agency)
+        self.add(agency, ORG.hasUnit, iri)
+        self.text(iri, RDFS.label, label)
+        self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
+        self.text(iri, KGB.country, code)
+        return iri
+
+    def split_tags(self, text: str | None, line: int) -> list[URIRef]:
+        """ERC tag lines run tags together with spaces: split by the longest known labels."""
+        if not text:
+            return []
+        tags, pos, unknown = [], 0, []
+        tag_scheme = scheme("erc-tag")
+        while pos < len(text):
+            if text[pos].isspace():
+                pos += 1
+                continue
+            match = tag_scheme.match_at(text, pos)
+            if match:
+                if unknown:
+                    tags.append(self.concept("erc-tag", " ".join(unknown), line))
+                    unknown = []
+                tags.append(match.concept)
+                pos = match.end
+            else:
+                end = pos
+                while end < len(text) and not text[end].isspace():
+                    end += 1
+                unknown.append(text[pos:end])
+                pos = end
+        if unknown:
+            tags.append(self.concept("erc-tag", " ".join(unknown), line))
+        return list(dict.fromkeys(tags))
+
+    # -- recommendation, response, key action ---------------------------------------------
+
+    def recommendation(self, eval_iri: URIRef, rec: Recommendation) -> URIRef:
+        iri = URIRef(f"{eval_iri}/recommendation/{rec.ordinal}")
+        self.add(iri, RDF.type, KGB.Recommendation)
+        self.provenance(iri, rec.span)
+        self.typed(iri, KGB.ordinal, rec.ordinal, XSD.positiveInteger)
+        self.text(iri, KGB.numberAsWritten, rec.number)
+        self.text(iri, RDFS.label, f"Recommendation {rec.number or rec.ordinal}: {_short(rec.text)}")
+        self.text(iri, DCTERMS.description, rec.text)
+        self.text(iri, KGB.rationale, rec.description)
+        for attr, prop, scheme_name in LIST_SCHEMES:
+            for label in getattr(rec, attr):
+                self.add(iri, prop, self.concept(scheme_name, label, rec.span.start))
+        if rec.response is not None:
+            self.add(iri, KGB.hasManagementResponse, self.response(iri, rec.response))
+        return iri
+
+    def response(self, rec_iri: URIRef, resp: ManagementResponse) -> URIRef:
+        iri = URIRef(f"{rec_iri}/response")
+        self.add(iri, RDF.type, KGB.ManagementResponse)
+        self.provenance(iri, resp.span)
+        self.text(iri, RDFS.label, f"Management response: {_short(resp.text or '')}")
+        self.text(iri, DCTERMS.description, resp.text)
+        self.typed(iri, DCTERMS.created, resp.added, XSD.date)
+        self.typed(iri, DCTERMS.modified, resp.updated, XSD.date)
+        self.text(iri, KGB.responseCategoryText, resp.category_text)
+        stated = response_category.from_field(resp.category_text)
+        if stated is not None:
+            self.add(iri, KGB.responseCategory, stated)
+            self.add(iri, KGB.responseCategoryMethod, concept_in("extraction-method", "stated"))
+        else:
+            if resp.category_text and resp.category_text.strip():
+                self.warn(resp.span.start, f"response category {resp.category_text!r} is not in the "
+                          "response-category scheme; deriving it from the response text instead")
+            derived = response_category.derive(resp.text)
+            if derived is not None:
+                concept, evidence = derived
+                self.add(iri, KGB.responseCategory, concept)
+                self.add(iri, KGB.responseCategoryMethod, concept_in("extraction-method", "derived-from-text"))
+                self.text(iri, KGB.responseCategoryEvidence, evidence)
+            else:
+                self.warn(resp.span.start, "no response category stated and none can be read from the response "
+                          "text; left without a category")
+        for action in resp.key_actions:
+            self.add(iri, KGB.hasKeyAction, self.key_action(iri, action))
+        return iri
+
+    def key_action(self, resp_iri: URIRef, action: KeyAction) -> URIRef:
+        iri = URIRef(f"{resp_iri}/action/{action.ordinal}")
+        self.add(iri, RDF.type, KGB.KeyAction)
+        self.provenance(iri, action.span)
+        self.typed(iri, KGB.ordinal, action.ordinal, XSD.positiveInteger)
+        self.text(iri, KGB.numberAsWritten, action.number)
+        self.text(iri, RDFS.label, _short(action.text))
+        self.text(iri, DCTERMS.description, action.text)
+        self.text(iri, KGB.responsibleText, action.responsible)
+        for party in self.parties(action):
+            self.add(iri, KGB.responsibleParty, party)
+        self.typed(iri, KGB.deadline, action.deadline, XSD.gYearMonth)
+        if action.deadline_note:
+            self.add(iri, KGB.deadlineNote, scheme("deadline-note").lookup(action.deadline_note))
+        self.text(iri, KGB.statusText, action.status_text)
+        if action.status_text:
+            self.add(iri, KGB.status, scheme("key-action-status").lookup(action.status_text))
+        self.text(iri, KGB.statusJustification, action.justification)
+        self.text(iri, KGB.progressComment, action.comment)
+        self.typed(iri, DCTERMS.created, action.added, XSD.date)
+        self.typed(iri, DCTERMS.modified, action.updated, XSD.date)
+        self.text(iri, KGB.unreadText, action.unread)
+        return iri
+
+    def parties(self, action: KeyAction) -> list[URIRef]:
+        if not action.responsible:
+            return []
+        party = parse_party(action.responsible)
+        for written, read in party.corrections:
+            self.warn(action.span.end, f"responsible party word {written!r} read as {read!r}; "
+                      "the responsible text keeps it as written")
+        iris = []
+        owner = self.office or self.agency
+        for unit in party.units:
+            if unit.kind == "agency":
+                iris.append(unit.agency)
+            elif unit.kind == "office" and self.office is not None:
+                iris.append(self.office)
+            elif unit.kind == "entity-unit" and self.agency is not None:
+                iris.append(self.sub_unit(self.agency, "unit", unit.label, ORG.OrganizationalUnit))
+            elif owner is not None and unit.kind in ("post", "unit", "office"):
+                kind = "post" if unit.kind == "post" else "unit"
+                iris.append(self.sub_unit(owner, kind, unit.label, ORG.Post if kind == "post" else ORG.OrganizationalUnit))
+        return list(dict.fromkeys(iris))
+
+    def sub_unit(self, owner: URIRef, kind: str, label: str, rdf_type: URIRef) -> URIRef:
+        iri = URIRef(f"{owner}/{kind}/{slug(label)}") if str(owner).startswith(mint("").rstrip("/")) else \
+            mint("org", slug(str(owner).rsplit("/", 1)[-1]), kind, slug(label))
+        self.add(iri, RDF.type, rdf_type)
+        self.text(iri, RDFS.label, label)
+        self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
+        if rdf_type == ORG.Post:
+            self.add(iri, ORG.postIn, owner)
+        else:
+            self.add(iri, ORG.unitOf, owner)
+        return iri
+
+
+def _short(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def map_document(doc: Document) -> Graph:
+    return DocumentMapper(doc).map()

@@ -1,0 +1,91 @@
+"""Small helpers the readers share: list fields, header values, problems with line numbers."""
+from __future__ import annotations
+
+import re
+
+import pycountry
+
+from ..records import Document, KeyAction, Problem, Span
+from ..parties import split_action_and_party
+from .fields import find_deadline, read_tail
+
+NUMBERING = re.compile(r"^\s*(\d+(?:\.\d+)*)[.)]?\s+(?=\S)")
+PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)")
+
+
+def problem(doc: Document, severity: str, line: int, message: str) -> None:
+    doc.problems.append(Problem(severity, str(doc.path), line, message))
+
+
+def split_list(value: str) -> list[str]:
+    """'A, B (x, y), C' -> ['A', 'B (x, y)', 'C']: commas inside brackets do not split."""
+    items, depth, current = [], 0, []
+    for char in value:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            items.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current).strip())
+    return [item for item in items if item and item.lower() != "not applicable"]
+
+
+def country_codes(text: str) -> list[str]:
+    """ISO 3166-1 alpha-3 codes of the countries named in text, in order of appearance."""
+    found = []
+    for word in re.findall(r"[A-Za-z][A-Za-z' -]*[A-Za-z]", text):
+        for candidate in (word, *word.split()):
+            try:
+                country = pycountry.countries.lookup(candidate.strip())
+            except LookupError:
+                continue
+            if len(candidate) > 3 and country.alpha_3 not in found:
+                found.append(country.alpha_3)
+    return found
+
+
+def strip_numbering(text: str) -> tuple[str | None, str]:
+    m = NUMBERING.match(text)
+    if m and not re.match(r"\d{4}\b", text.strip()):
+        return m.group(1), text[m.end():]
+    return None, text
+
+
+def key_action_from_row(doc: Document, ordinal: int, span: Span, row: str,
+                        text: str | None = None) -> KeyAction:
+    """Read a row '<text> <responsible> <deadline> <status> <comment>'.
+
+    With `text` given (ERC), the row holds only '<responsible> <deadline> ...'."""
+    line = span.end
+    number, row_body = strip_numbering(row) if text is None else (None, row)
+    found = find_deadline(row_body)
+    if found is None:
+        action = KeyAction(ordinal, span, (text or row_body).strip(), number=number)
+        if text is not None:
+            action.unread = row_body.strip() or None
+        problem(doc, "error", line, "key action row has no deadline (YYYY/MM or a no-deadline note); "
+                "responsible, deadline and status not read, the row is kept as "
+                + ("unread text" if text is not None else "the action text"))
+        return action
+    start, end, deadline, note = found
+    head = row_body[:start].strip()
+    if text is None:
+        action_text, responsible = split_action_and_party(head)
+        if responsible is None:
+            problem(doc, "warning", line, "no responsible party recognised before the deadline; "
+                    "all of it kept as the action text")
+    else:
+        action_text, responsible = text, head or None
+        if responsible is None:
+            problem(doc, "warning", line, "key action has no responsible party")
+    tail = read_tail(row_body[end:], deadline, note)
+    for message in tail.errors:
+        problem(doc, "error", line, message)
+    for message in tail.warnings:
+        problem(doc, "warning", line, message)
+    return KeyAction(
+        ordinal, span, action_text.strip(), number=number, responsible=responsible,
+        deadline=tail.deadline, deadline_note=tail.deadline_note, status_text=tail.status_text,
+        justification=tail.justification, comment=tail.comment, unread=tail.unread)

@@ -1,0 +1,198 @@
+"""UN Women GATE management responses.
+
+Layout: a header (': value' lines, or a title line), then per recommendation
+'Recommendation:', 'Management Response:', 'Description:', 'Management Response Category:',
+the classification lines, 'Key Actions', the column header 'Responsible Deadline Status
+Comments', and one row per key action in which text, responsible party, deadline, status
+and comment run together with no separator.
+"""
+from __future__ import annotations
+
+import re
+
+from ..records import Document, Evaluation, ManagementResponse, Recommendation, Span
+from . import register
+from .common import PERIOD, country_codes, key_action_from_row, problem, split_list
+
+FIELD = re.compile(
+    r"^(?P<label>Recommendation(?:\s+(?P<num>\d+(?:\.\d+)*))?|Management Response Category|"
+    r"Management Response|Description|Thematic Areas?|Operating Principles?|"
+    r"Organi[sz]ational Priorit(?:y|ies)|UNEG Criteri(?:a|on))\s*:\s?(?P<value>.*)$",
+    re.IGNORECASE)
+KEY_ACTIONS = re.compile(r"^\s*Key Actions\s*:?\s*$", re.IGNORECASE)
+COLUMNS = re.compile(r"^\s*Responsible\s+Deadline\s+Status(\s+Comments?)?\s*$", re.IGNORECASE)
+HEADER_VALUE = re.compile(r"^\s*:\s*(.*)$")
+OFFICE = re.compile(r"^(?P<place>[^,(]+?)\s*\((?P<kind>M?CO|RO|HQ)\)\s*$")
+APPROVAL_WORDS = {"approved", "pending", "draft", "submitted", "not approved"}
+
+LIST_FIELDS = {
+    "thematic area": "thematic_areas", "thematic areas": "thematic_areas",
+    "operating principle": "operating_principles", "operating principles": "operating_principles",
+    "organizational priority": "organizational_priorities",
+    "organizational priorities": "organizational_priorities",
+    "organisational priorities": "organizational_priorities",
+    "uneg criteria": "uneg_criteria", "uneg criterion": "uneg_criteria",
+}
+
+
+@register
+class GateReader:
+    name = "unwomen-gate"
+    description = "UN Women GATE management response"
+
+    def accepts(self, lines: list[str]) -> bool:
+        has_rec = any(line.startswith("Recommendation") and ":" in line[:25] for line in lines)
+        has_columns = any(COLUMNS.match(line) for line in lines)
+        has_category = any(line.lower().startswith("management response category") for line in lines)
+        return has_rec and (has_columns or has_category)
+
+    def read(self, doc: Document, lines: list[str]) -> None:
+        first_rec = next((i for i, line in enumerate(lines)
+                          if FIELD.match(line) and FIELD.match(line).group("label").lower().startswith("recommendation")),
+                         len(lines))
+        evaluation = self._header(doc, lines[:first_rec])
+        doc.evaluation = evaluation
+        current: Recommendation | None = None
+        field_name: str | None = None       # the text field a continuation line extends
+        in_actions = False
+        for index in range(first_rec, len(lines)):
+            line_no, line = index + 1, lines[index]
+            if not line.strip():
+                continue
+            match = FIELD.match(line)
+            if match:
+                label = match.group("label").lower()
+                value = match.group("value").strip()
+                if label.startswith("recommendation"):
+                    current = self._close_and_open(doc, evaluation, current, line_no, value, match.group("num"))
+                    field_name, in_actions = "text", False
+                    continue
+                in_actions = False
+                if label == "management response":
+                    current.response = ManagementResponse(Span(line_no, line_no), text=value or None)
+                    field_name = "response"
+                elif label == "description":
+                    current.description = value or None
+                    field_name = "description"
+                elif label == "management response category":
+                    self._response(current, line_no).category_text = value or None
+                    field_name = None
+                else:
+                    setattr(current, LIST_FIELDS[re.sub(r"\s+", " ", label)], split_list(value))
+                    field_name = None
+                self._extend(current, line_no)
+                continue
+            if current is None:
+                continue
+            if KEY_ACTIONS.match(line):
+                in_actions, field_name = True, None
+                self._response(current, line_no)
+                self._extend(current, line_no)
+                continue
+            if COLUMNS.match(line):
+                in_actions = True
+                self._extend(current, line_no)
+                continue
+            if in_actions:
+                response = self._response(current, line_no)
+                action = key_action_from_row(doc, len(response.key_actions) + 1, Span(line_no, line_no), line)
+                response.key_actions.append(action)
+                self._extend(current, line_no)
+            elif field_name:
+                self._continue(current, field_name, line.strip())
+                self._extend(current, line_no)
+            else:
+                problem(doc, "warning", line_no, f"line not part of any field, kept nowhere: {line.strip()[:60]!r}")
+        self._close_and_open(doc, evaluation, current, len(lines) + 1, None, None)
+
+    # -- header ---------------------------------------------------------------------------
+
+    def _header(self, doc: Document, header: list[str]) -> Evaluation:
+        last = max((i + 1 for i, line in enumerate(header) if line.strip()), default=1)
+        evaluation = Evaluation(span=Span(1, last), agency="UN Women")
+        values = [(i + 1, m.group(1).strip()) for i, line in enumerate(header)
+                  if (m := HEADER_VALUE.match(line)) and m.group(1).strip()]
+        prose = [(i + 1, line.strip()) for i, line in enumerate(header)
+                 if line.strip() and not HEADER_VALUE.match(line)]
+        title_candidates = []
+        for line_no, value in values:
+            period = PERIOD.search(value)
+            if period and "," in value:
+                evaluation.period_start, evaluation.period_end = int(period.group(1)), int(period.group(2))
+                evaluation.office = value.split(",", 1)[1].strip() or None
+            elif value.lower() in APPROVAL_WORDS:
+                evaluation.response_approval = value
+            elif country_codes(value) and len(value.split()) <= 3:
+                for code in country_codes(value):
+                    if code not in evaluation.countries:
+                        evaluation.countries.append(code)
+            else:
+                title_candidates.append(value)
+        titles = [text for _, text in prose if len(text) < 200 and text.lower() != "management response"]
+        if title_candidates:
+            evaluation.title = max(title_candidates, key=len)
+        elif titles:
+            evaluation.title = titles[0]
+        if evaluation.title is None:
+            problem(doc, "warning", 1, "no evaluation title found in the header")
+        paragraphs = [text for _, text in prose if len(text) >= 200]
+        evaluation.overall_response = "\n\n".join(paragraphs) or None
+        if evaluation.period_start is None and evaluation.title:
+            period = PERIOD.search(evaluation.title)
+            if period:
+                evaluation.period_start, evaluation.period_end = int(period.group(1)), int(period.group(2))
+        if not evaluation.countries:
+            evaluation.countries = country_codes(" ".join(filter(None, [evaluation.office, evaluation.title])))
+        if evaluation.office is None and evaluation.title:
+            m = re.search(r"\b(Multi-Country Office|Country Office)\b", evaluation.title)
+            if m and evaluation.countries:
+                evaluation.office = m.group(1)
+        evaluation.evaluation_type = _evaluation_type(evaluation.title)
+        return evaluation
+
+    # -- structure ------------------------------------------------------------------------
+
+    def _close_and_open(self, doc, evaluation, current, line_no, text, number):
+        if current is not None:
+            if current.response is None:
+                problem(doc, "warning", current.span.start, "recommendation has no management response")
+            elif not current.response.key_actions:
+                problem(doc, "warning", current.span.start, "management response has no key actions")
+        if text is None:
+            return None
+        if not text:
+            problem(doc, "warning", line_no, "recommendation with no text")
+        rec = Recommendation(len(evaluation.recommendations) + 1, Span(line_no, line_no), text, number=number)
+        evaluation.recommendations.append(rec)
+        return rec
+
+    @staticmethod
+    def _response(rec: Recommendation, line_no: int) -> ManagementResponse:
+        if rec.response is None:
+            rec.response = ManagementResponse(Span(line_no, line_no))
+        return rec.response
+
+    @staticmethod
+    def _extend(rec: Recommendation, line_no: int) -> None:
+        rec.span = Span(rec.span.start, max(rec.span.end, line_no))
+        if rec.response is not None:
+            rec.response.span = Span(rec.response.span.start, max(rec.response.span.end, line_no))
+
+    @staticmethod
+    def _continue(rec: Recommendation, field_name: str, text: str) -> None:
+        if field_name == "text":
+            rec.text = f"{rec.text}\n{text}".strip()
+        elif field_name == "description":
+            rec.description = f"{rec.description or ''}\n{text}".strip()
+        elif field_name == "response" and rec.response is not None:
+            rec.response.text = f"{rec.response.text or ''}\n{text}".strip()
+
+
+def _evaluation_type(title: str | None) -> str | None:
+    if not title:
+        return None
+    for kind in ("Country Portfolio Evaluation", "Portfolio Evaluation", "Final Evaluation",
+                 "Mid-term Evaluation", "Thematic Evaluation", "GPI Evaluation"):
+        if kind.lower() in title.lower():
+            return kind
+    return None

@@ -1,0 +1,133 @@
+"""Typed records a reader extracts from a document, before any RDF.
+
+Every record carries the 1-based, inclusive line span it was read from. Values are
+kept as the document writes them; a field the document leaves blank stays None.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def __post_init__(self):
+        if not 1 <= self.start <= self.end:
+            raise ValueError(f"bad line span {self.start}-{self.end}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a reader could not read, or read with doubt. Errors mean a value was
+    lost or could not be separated from its neighbours; warnings mean it was kept but
+    deserves a look."""
+    severity: str  # "error" | "warning"
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}: {self.severity}: {self.message}"
+
+
+def display_path(path) -> str:
+    """A path relative to the working directory when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class KeyAction:
+    ordinal: int
+    span: Span
+    text: str
+    number: str | None = None
+    responsible: str | None = None
+    deadline: str | None = None          # "YYYY-MM", as stated
+    deadline_note: str | None = None     # "No due date", as written
+    status_text: str | None = None
+    justification: str | None = None
+    comment: str | None = None
+    added: str | None = None             # "YYYY-MM-DD"
+    updated: str | None = None
+    unread: str | None = None            # text that could not be assigned to a field
+
+
+@dataclass
+class ManagementResponse:
+    span: Span
+    text: str | None = None
+    category_text: str | None = None     # the category field as written (may be blank)
+    added: str | None = None
+    updated: str | None = None
+    key_actions: list[KeyAction] = field(default_factory=list)
+
+
+@dataclass
+class Recommendation:
+    ordinal: int
+    span: Span
+    text: str
+    number: str | None = None
+    description: str | None = None
+    thematic_areas: list[str] = field(default_factory=list)
+    operating_principles: list[str] = field(default_factory=list)
+    organizational_priorities: list[str] = field(default_factory=list)
+    uneg_criteria: list[str] = field(default_factory=list)
+    response: ManagementResponse | None = None
+
+
+@dataclass
+class Finding:
+    ordinal: int
+    span: Span
+    text: str
+    number: str | None = None
+    section: str | None = None
+    tag_text: str | None = None
+
+
+@dataclass
+class Evaluation:
+    span: Span
+    title: str | None = None
+    agency: str | None = None            # acronym of the commissioning UN entity
+    office: str | None = None            # evaluated office as written, e.g. "Kazakhstan (CO)"
+    countries: list[str] = field(default_factory=list)   # ISO 3166-1 alpha-3
+    period_start: int | None = None
+    period_end: int | None = None
+    evaluation_type: str | None = None
+    status: str | None = None
+    completion_date: str | None = None   # "YYYY-MM"
+    planned_end_date: str | None = None
+    budget_usd: str | None = None        # decimal as text, "20000"
+    expenditure_usd: str | None = None
+    funding_source: str | None = None
+    joint_programme: bool | None = None
+    joint_evaluation: bool | None = None
+    gef_evaluation: bool | None = None
+    project_numbers: list[str] = field(default_factory=list)
+    response_approval: str | None = None
+    overall_response: str | None = None
+    recommendations: list[Recommendation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """One source document: what it is, which reader read it, what came out."""
+    path: Path
+    reader: str
+    sha256: str
+    line_count: int
+    evaluation: Evaluation | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem

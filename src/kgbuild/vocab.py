@@ -1,0 +1,119 @@
+"""Controlled vocabularies: SKOS schemes of ontology/vocabularies/ and the UN entity list.
+
+Readers match document text against the schemes' labels, so a new spelling in a real
+document is a new skos:altLabel in a Turtle file, not a code change.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import FOAF, SKOS
+
+from . import paths
+from .namespaces import KGB, VOCAB
+
+_SEPARATORS = r"[\s\-‐‑–_]+"
+
+
+def normalize_label(text: str) -> str:
+    """Case, hyphens and runs of spaces do not distinguish labels."""
+    text = text.replace("’", "'").replace("‘", "'")
+    return re.sub(_SEPARATORS, " ", text).strip().lower()
+
+
+def _label_pattern(label: str) -> re.Pattern:
+    words = [re.escape(w) for w in re.split(_SEPARATORS, label.replace("’", "'")) if w]
+    # The label must end at a word boundary: "Initiated" must not match "Initiatedness".
+    return re.compile(r"[\s\-‐‑–_]*".join(words) + r"(?![\w&])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Match:
+    concept: URIRef
+    start: int
+    end: int
+    text: str
+
+
+class Scheme:
+    """The concepts of one skos:ConceptScheme, findable by any of their labels."""
+
+    def __init__(self, graph: Graph, iri: URIRef):
+        self.iri = iri
+        self.graph = graph
+        self._by_label: dict[str, URIRef] = {}
+        patterns = []
+        for concept in sorted(graph.subjects(SKOS.inScheme, iri)):
+            for prop in (SKOS.prefLabel, SKOS.altLabel, FOAF.name):
+                for label in graph.objects(concept, prop):
+                    self._by_label.setdefault(normalize_label(str(label)), concept)
+                    patterns.append((len(str(label)), str(label), concept))
+        # Longest label first, so "Overdue-Initiated" wins over "Overdue".
+        patterns.sort(key=lambda p: (-p[0], p[1]))
+        self._patterns = [(_label_pattern(label), concept) for _, label, concept in patterns]
+
+    def __contains__(self, concept: URIRef) -> bool:
+        return (concept, SKOS.inScheme, self.iri) in self.graph
+
+    def concepts(self) -> list[URIRef]:
+        return sorted(self.graph.subjects(SKOS.inScheme, self.iri))
+
+    def lookup(self, text: str) -> URIRef | None:
+        return self._by_label.get(normalize_label(text))
+
+    def match_at(self, text: str, pos: int = 0) -> Match | None:
+        """The longest label that starts exactly at text[pos]."""
+        for pattern, concept in self._patterns:
+            m = pattern.match(text, pos)
+            if m:
+                return Match(concept, m.start(), m.end(), m.group(0))
+        return None
+
+    def search(self, text: str) -> Match | None:
+        """The first (then longest) label occurring anywhere in text, at word starts."""
+        best = None
+        for pattern, concept in self._patterns:
+            for m in pattern.finditer(text):
+                if m.start() > 0 and (text[m.start() - 1].isalnum()):
+                    continue
+                if best is None or m.start() < best.start or (
+                        m.start() == best.start and m.end() > best.end):
+                    best = Match(concept, m.start(), m.end(), m.group(0))
+                break
+        return best
+
+    def pref_label(self, concept: URIRef) -> str:
+        label = self.graph.value(concept, SKOS.prefLabel)
+        return str(label) if label is not None else str(concept)
+
+    def closes_action(self, concept: URIRef) -> bool:
+        value = self.graph.value(concept, KGB.closesAction)
+        return bool(value.toPython()) if isinstance(value, Literal) else False
+
+
+@lru_cache(maxsize=1)
+def vocabulary_graph() -> Graph:
+    """All controlled vocabularies: ontology/vocabularies/*.ttl and data/vocab/*.ttl."""
+    graph = Graph()
+    for folder in (paths.ontology_dir() / "vocabularies", paths.vocab_dir()):
+        for path in sorted(folder.glob("*.ttl")):
+            graph.parse(path, format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=None)
+def scheme(name: str) -> Scheme:
+    """A scheme by its short name, e.g. 'key-action-status', 'un-entity'."""
+    iri = URIRef(VOCAB + name)
+    graph = vocabulary_graph()
+    if not any(graph.subjects(SKOS.inScheme, iri)):
+        raise KeyError(f"no concept scheme {iri} in the vocabulary files")
+    return Scheme(graph, iri)
+
+
+def concept_in(scheme_name: str, key: str) -> URIRef:
+    """The IRI of a concept of a scheme by its slug, e.g. ('key-action-status', 'completed')."""
+    return URIRef(f"{VOCAB}{scheme_name}/{key}")
