@@ -118,8 +118,8 @@ class DocumentMapper:
         self.typed(iri, KGB.periodEnd, ev.period_end, XSD.gYear)
         self.typed(iri, KGB.completionDate, ev.completion_date, XSD.gYearMonth)
         self.typed(iri, KGB.plannedEndDate, ev.planned_end_date, XSD.gYearMonth)
-        self.typed(iri, KGB.budgetUSD, ev.budget_usd, XSD.decimal)
-        self.typed(iri, KGB.expenditureUSD, ev.expenditure_usd, XSD.decimal)
+        self.typed(iri, KGB.budgetUSD, _decimal(ev.budget_usd), XSD.decimal)
+        self.typed(iri, KGB.expenditureUSD, _decimal(ev.expenditure_usd), XSD.decimal)
         self.text(iri, KGB.evaluationStatus, ev.status)
         self.text(iri, KGB.fundingSource, ev.funding_source)
         for prop, value in ((KGB.jointProgramme, ev.joint_programme), (KGB.jointEvaluation, ev.joint_evaluation),
@@ -303,6 +303,14 @@ class DocumentMapper:
         else:
             self.add(iri, ORG.unitOf, owner)
         return iri
+
+
+def _decimal(value: str | None) -> str | None:
+    """Canonical xsd:decimal lexical form, with a point: 20000 -> 20000.0 (a bare 20000
+    written in Turtle would read back as an integer)."""
+    if value is None:
+        return None
+    return value if "." in value else f"{value}.0"
 
 
 def _short(text: str, limit: int = 100) -> str:

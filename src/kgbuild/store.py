@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.query import Result
 
 from .namespaces import PREFIXES
@@ -22,7 +23,10 @@ class KnowledgeGraph:
     # -- writing --------------------------------------------------------------------------
 
     def add_graph(self, name: URIRef, triples: Graph) -> None:
-        """Add triples to a named graph (created on first use)."""
+        """Add triples to a named graph (created on first use). Blank nodes (the ontology's
+        OWL lists) get canonical labels, so that the same input gives the same output."""
+        if any(isinstance(term, BNode) for triple in triples for term in triple):
+            triples = to_canonical_graph(triples)
         target = self.dataset.graph(name)
         for triple in triples:
             target.add(triple)

@@ -27,7 +27,7 @@ def normalize_label(text: str) -> str:
 def _label_pattern(label: str) -> re.Pattern:
     words = [re.escape(w) for w in re.split(_SEPARATORS, label.replace("’", "'")) if w]
     # The label must end at a word boundary: "Initiated" must not match "Initiatedness".
-    return re.compile(r"[\s\-‐‑–_]*".join(words) + r"(?![\w&])", re.IGNORECASE)
+    return re.compile(r"[\s\-‐‑–_]*".join(words) + r"(?![\w&]|[\-‐‑–]\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

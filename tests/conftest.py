@@ -1,0 +1,39 @@
+"""Shared fixtures. Tests run the repository's real ontology, vocabularies and sources."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "data" / "sources"
+MANAGEMENT_RESPONSES = {
+    "unwomen-gate-mr-kazakhstan-mco-portfolio-2014-2015.txt": (6, 26),
+    "unwomen-gate-mr-kazakhstan-cpe-2016-2020.txt": (8, 29),
+    "unwomen-gate-mr-kyrgyzstan-gpi-pbf-migration-2018-2022.txt": (6, 6),
+    "undp-erc-kazakhstan-international-cooperation-outcome-2018.txt": (6, 11),
+}
+
+
+@pytest.fixture(scope="session")
+def mr_sources(tmp_path_factory) -> Path:
+    """A sources folder holding the four management-response documents only."""
+    folder = tmp_path_factory.mktemp("mr-sources")
+    for name in MANAGEMENT_RESPONSES:
+        shutil.copy(SOURCES / name, folder / name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def mr_build(mr_sources, tmp_path_factory):
+    from kgbuild.build import build
+    return build(mr_sources, tmp_path_factory.mktemp("mr-build"))
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the installed CLI in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "kgbuild.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
