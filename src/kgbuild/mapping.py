@@ -140,13 +140,8 @@ class DocumentMapper:
         for finding in ev.findings:
             f_iri = URIRef(f"{iri}/finding/{finding.ordinal}")
             self.add(iri, KGB.hasFinding, f_iri)
-            self.add(f_iri, RDF.type, KGB.Finding)
-            self.provenance(f_iri, finding.span)
-            self.typed(f_iri, KGB.ordinal, finding.ordinal, XSD.positiveInteger)
-            self.text(f_iri, KGB.numberAsWritten, finding.number)
-            self.text(f_iri, RDFS.label, f"Finding {finding.number or finding.ordinal}")
+            self.numbered_item(f_iri, KGB.Finding, finding, f"Finding {finding.number or finding.ordinal}")
             self.text(f_iri, KGB.section, finding.section)
-            self.text(f_iri, DCTERMS.description, finding.text)
             self.text(f_iri, KGB.tagText, finding.tag_text)
             for tag in self.split_tags(finding.tag_text, finding.span.end):
                 self.add(f_iri, KGB.tag, tag)
@@ -201,14 +196,19 @@ class DocumentMapper:
 
     # -- recommendation, response, key action ---------------------------------------------
 
+    def numbered_item(self, iri: URIRef, rdf_type: URIRef, record, label: str) -> None:
+        """What findings, recommendations and key actions share: type, provenance,
+        position, number as written, label and text."""
+        self.add(iri, RDF.type, rdf_type)
+        self.provenance(iri, record.span)
+        self.typed(iri, KGB.ordinal, record.ordinal, XSD.positiveInteger)
+        self.text(iri, KGB.numberAsWritten, record.number)
+        self.text(iri, RDFS.label, label)
+        self.text(iri, DCTERMS.description, record.text)
+
     def recommendation(self, eval_iri: URIRef, rec: Recommendation) -> URIRef:
         iri = URIRef(f"{eval_iri}/recommendation/{rec.ordinal}")
-        self.add(iri, RDF.type, KGB.Recommendation)
-        self.provenance(iri, rec.span)
-        self.typed(iri, KGB.ordinal, rec.ordinal, XSD.positiveInteger)
-        self.text(iri, KGB.numberAsWritten, rec.number)
-        self.text(iri, RDFS.label, f"Recommendation {rec.number or rec.ordinal}: {_short(rec.text)}")
-        self.text(iri, DCTERMS.description, rec.text)
+        self.numbered_item(iri, KGB.Recommendation, rec, f"Recommendation {rec.number or rec.ordinal}: {_short(rec.text)}")
         self.text(iri, KGB.rationale, rec.description)
         for attr, prop, scheme_name in LIST_SCHEMES:
             for label in getattr(rec, attr):
@@ -249,12 +249,7 @@ class DocumentMapper:
 
     def key_action(self, resp_iri: URIRef, action: KeyAction) -> URIRef:
         iri = URIRef(f"{resp_iri}/action/{action.ordinal}")
-        self.add(iri, RDF.type, KGB.KeyAction)
-        self.provenance(iri, action.span)
-        self.typed(iri, KGB.ordinal, action.ordinal, XSD.positiveInteger)
-        self.text(iri, KGB.numberAsWritten, action.number)
-        self.text(iri, RDFS.label, _short(action.text))
-        self.text(iri, DCTERMS.description, action.text)
+        self.numbered_item(iri, KGB.KeyAction, action, _short(action.text))
         self.text(iri, KGB.responsibleText, action.responsible)
         for party in self.parties(action):
             self.add(iri, KGB.responsibleParty, party)
