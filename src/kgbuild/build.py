@@ -26,7 +26,8 @@ from .store import KnowledgeGraph
 
 NQUADS = "kgbuild.nq"
 REPORT = "build-report.json"
-COUNTED_CLASSES = ["Evaluation", "Recommendation", "ManagementResponse", "KeyAction", "Finding"]
+COUNTED_CLASSES = ["Evaluation", "Recommendation", "ManagementResponse", "KeyAction", "Finding",
+                   "CooperationFramework", "ThematicArea", "Outcome", "ResultIndicator"]
 
 
 @dataclass
@@ -64,8 +65,11 @@ def ontology_graph() -> Graph:
 
 
 def reference_graphs() -> dict[str, Graph]:
-    entities = Graph().parse(paths.vocab_dir() / "un-entities.ttl", format="turtle")
-    return {"sdg": sdg_reference_graph(paths.reference_dir()), "un-entities": entities}
+    """The SDG list and the curated lists of data/vocab/ (UN entities, LNOB groups)."""
+    graphs = {"sdg": sdg_reference_graph(paths.reference_dir())}
+    for path in sorted(paths.vocab_dir().glob("*.ttl")):
+        graphs[path.stem] = Graph().parse(path, format="turtle")
+    return graphs
 
 
 def build(sources: Path | None = None, out_dir: Path | None = None,
@@ -116,6 +120,8 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
 
 
 def _document_counts(doc: Document) -> str:
+    if doc.framework is not None:
+        return _framework_counts(doc.framework)
     ev = doc.evaluation
     if ev is None:
         return "nothing extracted"
@@ -125,6 +131,18 @@ def _document_counts(doc: Document) -> str:
     if ev.findings:
         parts.append(f"{len(ev.findings)} findings")
     return ", ".join(parts)
+
+
+def _framework_counts(fw) -> str:
+    kinds = ("primary", "crosscutting", "cited")
+    lines = [f"{len(fw.thematic_areas)} thematic areas, {len(fw.outcomes)} outcomes, "
+             f"{sum(len(o.indicators) for o in fw.outcomes)} indicators"]
+    for o in fw.outcomes:
+        links = "/".join(str(sum(t.kind == k for t in o.targets)) for k in kinds)
+        lines.append(f"    outcome {o.number}: target links {links} (primary/crosscutting/cited), "
+                     f"{len(o.lnob)} LNOB groups, {len(o.agencies)} agencies, {len(o.partners)} partners, "
+                     f"{len(o.indicators)} indicators ({sum(len(i.parts) for i in o.indicators)} sub-indicators)")
+    return "\n".join(lines)
 
 
 def _problem_counts(problems: list[Problem]) -> str:

@@ -314,4 +314,7 @@ def _short(text: str, limit: int = 100) -> str:
 
 
 def map_document(doc: Document) -> Graph:
+    if doc.framework is not None:
+        from .mapping_framework import FrameworkMapper
+        return FrameworkMapper(doc).map()
     return DocumentMapper(doc).map()

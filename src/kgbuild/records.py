@@ -126,8 +126,85 @@ class Document:
     sha256: str
     line_count: int
     evaluation: Evaluation | None = None
+    framework: "Framework | None" = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def name(self) -> str:
         return self.path.stem
+
+
+# -- cooperation framework (UNSDCF) ---------------------------------------------------------
+
+@dataclass
+class TargetLink:
+    """An SDG target named for an outcome: in its target list ('primary'), its
+    crosscutting list ('crosscutting'), or cited in its narrative ('cited')."""
+    code: str                   # normalized, e.g. "11.b"
+    written: str                # as in the document, e.g. "11. b"
+    kind: str                   # "primary" | "crosscutting" | "cited"
+    line: int
+    evidence: str | None = None  # the sentence of a citation
+
+
+@dataclass
+class Measurement:
+    """A baseline or target value exactly as written, and what could be read from it."""
+    text: str
+    value: str | None = None     # decimal as text, e.g. "21.7"
+    unit: str | None = None      # "percent", "children", "per 100,000 population"
+    comparator: str | None = None  # "<", "≤", "at least" ...
+    year: int | None = None
+    year_end: int | None = None  # a period "2015-2016"
+    part: str | None = None      # "(a)" when the value belongs to part of the indicator
+
+
+@dataclass
+class ResultIndicator:
+    ordinal: int
+    span: Span
+    label: str
+    code: str | None = None          # as written, e.g. "1.3.1", "1.b.1"
+    code_kind: str | None = None     # as written: "G", "N", "NA"
+    proxy_of: str | None = None      # "link to 3.4.2 (G)" -> "3.4.2"
+    proxy_kind: str | None = None
+    letter: str | None = None        # "a" for a sub-indicator "a) ..."
+    baselines: list[Measurement] = field(default_factory=list)
+    targets: list[Measurement] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)     # data sources with frequency, as written
+    agencies: list[str] = field(default_factory=list)    # responsible UN agencies, as written
+    partners: list[str] = field(default_factory=list)
+    parts: list["ResultIndicator"] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    number: str                  # "1.1"
+    span: Span
+    statement: str
+    thematic_area: int | None = None
+    targets: list[TargetLink] = field(default_factory=list)
+    lnob: list[tuple[str, int]] = field(default_factory=list)        # (group as written, line)
+    agencies: list[tuple[str, int]] = field(default_factory=list)    # (agency as written, line)
+    partners: list[tuple[str, int]] = field(default_factory=list)    # partnership paragraph
+    indicators: list[ResultIndicator] = field(default_factory=list)
+
+
+@dataclass
+class ThematicArea:
+    number: int
+    span: Span
+    name: str
+    pillar: str | None = None            # "People", "Peace", "Prosperity and Planet"
+    result_groups: list[tuple[str, list[str]]] = field(default_factory=list)  # (group, outcome numbers)
+
+
+@dataclass
+class Framework:
+    span: Span
+    title: str | None = None
+    countries: list[str] = field(default_factory=list)
+    period_start: int | None = None
+    period_end: int | None = None
+    thematic_areas: list[ThematicArea] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)

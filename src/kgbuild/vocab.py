@@ -117,3 +117,30 @@ def scheme(name: str) -> Scheme:
 def concept_in(scheme_name: str, key: str) -> URIRef:
     """The IRI of a concept of a scheme by its slug, e.g. ('key-action-status', 'completed')."""
     return URIRef(f"{VOCAB}{scheme_name}/{key}")
+
+
+@lru_cache(maxsize=1)
+def _expansions() -> dict[str, list[URIRef]]:
+    from rdflib.namespace import RDF, RDFS
+    graph = vocabulary_graph()
+    return {normalize_label(str(graph.value(e, RDFS.label))): sorted(graph.objects(e, KGB.expandsTo))
+            for e in graph.subjects(RDF.type, KGB.LabelExpansion)}
+
+
+def concepts_for(scheme_name: str, text: str) -> list[URIRef]:
+    """The concepts a phrase names: by label, by label without a trailing '(ACRONYM)', by
+    the acronym alone, or by a kgb:LabelExpansion ('rural youth and women' -> two)."""
+    import re
+    found = scheme(scheme_name).lookup(text)
+    if found is not None:
+        return [found]
+    expanded = _expansions().get(normalize_label(text))
+    if expanded:
+        return list(expanded)
+    m = re.match(r"^(.*?)\s*\(([^()]+)\)\s*$", text)
+    if m:
+        for part in (m.group(1), m.group(2)):
+            found = scheme(scheme_name).lookup(part)
+            if found is not None:
+                return [found]
+    return []
