@@ -37,3 +37,10 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run the installed CLI in a subprocess, as a user would."""
     return subprocess.run([sys.executable, "-m", "kgbuild.cli", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory):
+    """The build of every document of data/sources/."""
+    from kgbuild.build import build
+    return build(SOURCES, tmp_path_factory.mktemp("full-build"))

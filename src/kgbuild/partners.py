@@ -85,10 +85,13 @@ def extract_partners(text: str) -> list[str]:
             words, end = words[:-1], end - 1
         if not words:
             continue
-        # A parenthesis right after a name describes it; names inside it are not partners.
+        # A parenthesis right after a name that opens with a capital describes that name
+        # ("… Mechanism (Coordinating council under …)"); names inside it are not partners.
+        # One that opens in lower case is running text ("( in cooperation with the …)").
         paren_at = max((i for i, t in enumerate(tokens[:start]) if t == "("), default=None)
         if (paren_at is not None and ")" not in tokens[paren_at:start]
-                and last_name_end is not None and paren_at == last_name_end):
+                and last_name_end is not None and paren_at == last_name_end
+                and _capitalised(tokens[paren_at + 1])):
             continue
         words = _after_weak_joiner(words, head_words)
         name = _strip_article(" ".join(words))

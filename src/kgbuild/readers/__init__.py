@@ -30,18 +30,10 @@ def register(cls):
     return cls
 
 
-def _load_builtin_readers() -> None:
-    # Imported here, not at module top, so that `kgbuild --help` stays fast.
-    from . import erc, gate  # noqa: F401
-    try:
-        from . import unsdcf  # noqa: F401
-    except ImportError:
-        pass
-
-
 def readers() -> dict[str, object]:
-    if not _READERS:
-        _load_builtin_readers()
+    # Imported here, not at module top, so that `kgbuild --help` stays fast; importing
+    # a module twice registers it once.
+    from . import erc, gate, unsdcf  # noqa: F401
     return dict(sorted(_READERS.items()))
 
 
