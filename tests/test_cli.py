@@ -68,3 +68,9 @@ def test_readers_are_listed_by_name():
     result = run_cli("readers")
     assert result.returncode == 0
     assert "unwomen-gate" in result.stdout and "undp-erc" in result.stdout
+
+
+def test_eval_align_prints_the_table():
+    result = run_cli("eval-align")
+    assert result.returncode == 0, result.stderr
+    assert "| all signals |" in result.stdout and "| without thesaurus |" in result.stdout

@@ -5,6 +5,7 @@ Named graphs:
   graph/reference/sdg        SDG goals, targets, indicators (official IRIs)
   graph/reference/un-entities  the shared list of UN entities
   graph/source/<document>    what was read from one document
+  graph/inferred/alignment   proposed SDG targets and outcomes of recommendations and actions
 """
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def reference_graphs() -> dict[str, Graph]:
 
 
 def build(sources: Path | None = None, out_dir: Path | None = None,
-          progress: Callable[[str], None] = lambda message: None, write: bool = True) -> BuildResult:
+          progress: Callable[[str], None] = lambda message: None, write: bool = True,
+          align: bool = True) -> BuildResult:
     sources = sources or paths.sources_dir()
     out_dir = out_dir or paths.build_dir()
     kg = KnowledgeGraph()
@@ -107,6 +109,14 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
                  f"{_problem_counts(doc.problems)}")
     result.timings["map"] = time.perf_counter() - started
 
+    if align:
+        from .align_graph import align as run_alignment
+        started = time.perf_counter()
+        inferred = run_alignment(kg)
+        kg.add_graph(graph_iri("inferred", "alignment"), inferred)
+        result.timings["align"] = time.perf_counter() - started
+        progress(f"align: {_alignment_counts(kg)}")
+
     if write:
         started = time.perf_counter()
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -131,6 +141,17 @@ def _document_counts(doc: Document) -> str:
     if ev.findings:
         parts.append(f"{len(ev.findings)} findings")
     return ", ".join(parts)
+
+
+def _alignment_counts(kg: KnowledgeGraph) -> str:
+    (row,) = kg.query("""
+        SELECT (COUNT(DISTINCT ?a) AS ?alignments) (COUNT(DISTINCT ?st) AS ?targets) (COUNT(DISTINCT ?so) AS ?outcomes)
+               (COUNT(DISTINCT ?item) AS ?items) WHERE {
+          { ?a a kgb:Alignment } UNION { ?i kgb:supportsTarget ?t BIND(CONCAT(STR(?i), STR(?t)) AS ?st) BIND(?i AS ?item) }
+          UNION { ?i kgb:supportsOutcome ?o BIND(CONCAT(STR(?i), STR(?o)) AS ?so) }
+        }""")
+    return (f"{int(row[0])} alignments; {int(row[1])} supportsTarget links on {int(row[3])} items; "
+            f"{int(row[2])} supportsOutcome links")
 
 
 def _framework_counts(fw) -> str:

@@ -126,6 +126,26 @@ def stats(input_path: Path | None) -> None:
         click.echo(f"  {int(n):>7}  {label}")
 
 
+@main.command("eval-align")
+@click.option("--framework", type=click.Path(path_type=Path, dir_okay=False),
+              help="Cooperation framework whose cited sentences form the development set "
+                   "(default: the one in data/sources).")
+def eval_align(framework: Path | None) -> None:
+    """Score the aligner on sentences that cite SDG targets, with an ablation table."""
+    from . import paths
+    from .align_eval import ablation, dev_set, format_table
+    if framework is None:
+        from .readers import read_document
+        candidates = [p for p in sorted(paths.sources_dir().glob("*.txt")) if read_document(p).framework]
+        if not candidates:
+            raise Failure(f"{paths.sources_dir()}: no cooperation framework to build a development set from")
+        framework = candidates[0]
+    dev = dev_set(framework)
+    if not dev:
+        raise Failure(f"{framework}: no sentences cite SDG targets")
+    click.echo(format_table(ablation(dev), len(dev)))
+
+
 @main.command()
 def readers() -> None:
     """List the registered document readers."""
