@@ -29,8 +29,9 @@ def mr_sources(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def mr_build(mr_sources, tmp_path_factory):
+    """Read, map and align the management responses (no reasoning, no validation)."""
     from kgbuild.build import build
-    return build(mr_sources, tmp_path_factory.mktemp("mr-build"))
+    return build(mr_sources, tmp_path_factory.mktemp("mr-build"), reason=False, validate=False)
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -41,6 +42,9 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def full_build(tmp_path_factory):
-    """The build of every document of data/sources/."""
+    """The whole pipeline on every document of data/sources/: read, map, align, reason, validate."""
     from kgbuild.build import build
     return build(SOURCES, tmp_path_factory.mktemp("full-build"))
+
+
+FAST = ("--no-reason", "--no-validate")

@@ -6,7 +6,7 @@ import shutil
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from conftest import SOURCES, run_cli
+from conftest import FAST, SOURCES, run_cli
 
 
 def test_help_lists_the_commands():
@@ -16,20 +16,32 @@ def test_help_lists_the_commands():
         assert command in result.stdout
 
 
-def test_build_clean_sources_exit_0_and_prints_counts(mr_sources, tmp_path):
-    result = run_cli("build", "--sources", str(mr_sources), "--out", str(tmp_path))
+def test_build_exits_0_prints_counts_and_is_deterministic(full_build, tmp_path):
+    """The README's main job: the whole pipeline on data/sources, in a subprocess."""
+    result = run_cli("build", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "6 recommendations, 6 responses, 26 key actions" in result.stdout
     assert "26 Recommendation" in result.stdout and "72 KeyAction" in result.stdout
-    assert (tmp_path / "kgbuild.nq").is_file() and (tmp_path / "build-report.json").is_file()
+    for stage in ("read", "map", "align", "reason", "validate"):
+        assert f"{stage} " in result.stdout.split("times:")[1]
+    assert "validate: 0 violations" in result.stdout
+    for name in ("kgbuild.nq", "build-report.json", "validation-report.ttl"):
+        assert (tmp_path / name).is_file()
     assert "Assoacite" in result.stderr   # warnings are shown, and do not fail the build
+    # same input, same bytes: the subprocess build equals the in-process one
+    assert (tmp_path / "kgbuild.nq").read_bytes() == full_build.outputs[0].read_bytes()
+    # the framework's per-outcome counts
+    assert "read unsdcf-kazakhstan-2021-2025.txt [unsdcf]: 3 thematic areas, 6 outcomes, 82 indicators" in result.stdout
+    assert ("outcome 1.1: target links 12/2/14 (primary/crosscutting/cited), 15 LNOB groups, 8 agencies, "
+            "10 partners, 8 indicators (4 sub-indicators)") in result.stdout
+    assert "'3.2.a'" in result.stderr
 
 
 def test_build_with_an_unreadable_document_exits_1_and_keeps_the_rest(mr_sources, tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(mr_sources, sources)
     (sources / "notes.txt").write_text("Just some notes.\n", encoding="utf-8")
-    result = run_cli("build", "--sources", str(sources), "--out", str(tmp_path / "out"))
+    result = run_cli("build", "--sources", str(sources), "--out", str(tmp_path / "out"), *FAST)
     assert result.returncode == 1
     assert "notes.txt:1: error: no reader accepts this document" in result.stderr
     assert "72 KeyAction" in result.stdout
@@ -42,7 +54,7 @@ def test_build_with_a_missing_folder_exits_2(tmp_path):
 
 
 def test_export_and_stats(mr_sources, tmp_path):
-    assert run_cli("build", "--sources", str(mr_sources), "--out", str(tmp_path)).returncode == 0
+    assert run_cli("build", "--sources", str(mr_sources), "--out", str(tmp_path), *FAST).returncode == 0
     nquads = tmp_path / "kgbuild.nq"
     out = tmp_path / "graph.ttl"
     result = run_cli("export", "--format", "turtle", "--input", str(nquads), "-o", str(out))

@@ -1,7 +1,6 @@
 """The cooperation framework in the built graph, next to the management responses."""
 from __future__ import annotations
 
-from conftest import run_cli
 from kgbuild.namespaces import SDG
 from kgbuild.vocab import scheme
 
@@ -54,12 +53,3 @@ def test_indicator_values_are_typed(full_build):
           ?i dcterms:description ?d ; kgb:baseline ?b . ?b kgb:numericValue ?value ; kgb:year ?year .
           FILTER(STRSTARTS(?d, "Number of children (0-18)")) }""")
     assert row[0].toPython() == 825000 and str(row[1]) == "2019"
-
-
-def test_cli_build_prints_per_outcome_counts(tmp_path):
-    result = run_cli("build", "--out", str(tmp_path))
-    assert result.returncode == 0, result.stderr
-    assert "read unsdcf-kazakhstan-2021-2025.txt [unsdcf]: 3 thematic areas, 6 outcomes, 82 indicators" in result.stdout
-    assert ("outcome 1.1: target links 12/2/14 (primary/crosscutting/cited), 15 LNOB groups, 8 agencies, "
-            "10 partners, 8 indicators (4 sub-indicators)") in result.stdout
-    assert "'3.2.a'" in result.stderr

@@ -1,7 +1,8 @@
 """The pipeline: read sources -> map to RDF -> write the dataset, with counts at every stage.
 
 Named graphs:
-  graph/ontology             ontology/kgbuild.ttl, ontology/vocabularies/*.ttl, the SDG ontology
+  graph/ontology             ontology/kgbuild.ttl and the SDG ontology (OWL)
+  graph/vocabulary           the SKOS schemes of ontology/vocabularies/
   graph/reference/sdg        SDG goals, targets, indicators (official IRIs)
   graph/reference/un-entities  the shared list of UN entities
   graph/source/<document>    what was read from one document
@@ -27,6 +28,7 @@ from .store import KnowledgeGraph
 
 NQUADS = "kgbuild.nq"
 REPORT = "build-report.json"
+VALIDATION_REPORT = "validation-report.ttl"
 COUNTED_CLASSES = ["Evaluation", "Recommendation", "ManagementResponse", "KeyAction", "Finding",
                    "CooperationFramework", "ThematicArea", "Outcome", "ResultIndicator"]
 
@@ -38,6 +40,7 @@ class BuildResult:
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
+    validation: object | None = None      # validate.Report
 
     @property
     def errors(self) -> list[Problem]:
@@ -59,9 +62,15 @@ def source_files(folder: Path) -> list[Path]:
 def ontology_graph() -> Graph:
     graph = Graph()
     graph.parse(paths.ontology_dir() / "kgbuild.ttl", format="turtle")
+    graph.parse(paths.reference_dir() / "sdgs-ontology.ttl", format="turtle")
+    return graph
+
+
+def vocabulary_graph() -> Graph:
+    """The SKOS schemes of ontology/vocabularies/: statuses, categories, methods …"""
+    graph = Graph()
     for path in sorted((paths.ontology_dir() / "vocabularies").glob("*.ttl")):
         graph.parse(path, format="turtle")
-    graph.parse(paths.reference_dir() / "sdgs-ontology.ttl", format="turtle")
     return graph
 
 
@@ -75,7 +84,7 @@ def reference_graphs() -> dict[str, Graph]:
 
 def build(sources: Path | None = None, out_dir: Path | None = None,
           progress: Callable[[str], None] = lambda message: None, write: bool = True,
-          align: bool = True) -> BuildResult:
+          align: bool = True, reason: bool = True, validate: bool = True) -> BuildResult:
     sources = sources or paths.sources_dir()
     out_dir = out_dir or paths.build_dir()
     kg = KnowledgeGraph()
@@ -83,6 +92,7 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
 
     started = time.perf_counter()
     kg.add_graph(graph_iri("ontology"), ontology_graph())
+    kg.add_graph(graph_iri("vocabulary"), vocabulary_graph())
     for name, graph in reference_graphs().items():
         kg.add_graph(graph_iri("reference", name), graph)
     result.timings["reference"] = time.perf_counter() - started
@@ -117,6 +127,21 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
         result.timings["align"] = time.perf_counter() - started
         progress(f"align: {_alignment_counts(kg)}")
 
+    if reason:
+        from .reason import reason as run_reasoning
+        started = time.perf_counter()
+        kg.add_graph(graph_iri("inferred", "reasoning"), run_reasoning(kg))
+        result.timings["reason"] = time.perf_counter() - started
+        progress(f"reason: {len(kg.graph(graph_iri('inferred', 'reasoning')))} triples entailed (OWL 2 RL)")
+
+    if validate:
+        from .validate import validate as run_validation
+        started = time.perf_counter()
+        result.validation = run_validation(kg)
+        result.timings["validate"] = time.perf_counter() - started
+        progress(f"validate: {result.validation.violations} violations, "
+                 f"{result.validation.count('Warning')} warnings, {result.validation.count('Info')} infos")
+
     if write:
         started = time.perf_counter()
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -125,6 +150,10 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
         report = out_dir / REPORT
         report.write_text(json.dumps(build_report(result), indent=2, sort_keys=True) + "\n", encoding="utf-8")
         result.outputs = [nquads, report]
+        if result.validation is not None:
+            shacl_report = out_dir / VALIDATION_REPORT
+            result.validation.graph.serialize(shacl_report, format="turtle")
+            result.outputs.append(shacl_report)
         result.timings["write"] = time.perf_counter() - started
     return result
 

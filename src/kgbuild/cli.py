@@ -63,12 +63,19 @@ def main(base: str | None) -> None:
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Folder of source documents (default: data/sources).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder (default: data/build).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary and problems.")
-def build(sources: Path | None, out: Path | None, quiet: bool) -> None:
-    """Read every document in the sources folder and write the graph (sorted N-Quads)
-    and a JSON build report to the output folder."""
+@click.option("--no-align", is_flag=True, help="Skip the alignment to SDG targets and outcomes.")
+@click.option("--no-reason", is_flag=True, help="Skip OWL-RL reasoning.")
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL validation gate (for quick iterations only).")
+def build(sources: Path | None, out: Path | None, quiet: bool, no_align: bool, no_reason: bool,
+          no_validate: bool) -> None:
+    """Read every document in the sources folder, align, reason and validate, and write the
+    graph (sorted N-Quads), a JSON build report and the SHACL report to the output folder.
+
+    Exit 1 when a document or row could not be read or the graph has SHACL violations."""
     from .build import build as run_build, class_counts
     try:
-        result = run_build(sources, out, progress=(lambda m: None) if quiet else click.echo)
+        result = run_build(sources, out, progress=(lambda m: None) if quiet else click.echo,
+                           align=not no_align, reason=not no_reason, validate=not no_validate)
     except (FileNotFoundError, OSError, ValueError) as exc:
         raise Failure(str(exc)) from exc
     counts = class_counts(result.kg)
@@ -80,7 +87,13 @@ def build(sources: Path | None, out: Path | None, quiet: bool) -> None:
     for problem in result.problems:
         _echo_err(str(problem))
     click.echo(f"{len(result.errors)} errors, {len(result.warnings)} warnings")
-    sys.exit(EXIT_DATA_ERRORS if result.errors else EXIT_OK)
+    if result.validation is not None and result.validation.results:
+        from .validate import format_report
+        _echo_err(format_report(result.validation))
+    violations = result.validation.violations if result.validation is not None else 0
+    if violations:
+        _echo_err(f"validation failed: {violations} violations (see above and the validation report)")
+    sys.exit(EXIT_DATA_ERRORS if result.errors or violations else EXIT_OK)
 
 
 @main.command()
@@ -124,6 +137,27 @@ def stats(input_path: Path | None) -> None:
     click.echo("key actions by status:")
     for label, n in rows:
         click.echo(f"  {int(n):>7}  {label}")
+
+
+@main.command()
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Graph to validate (default: data/build/kgbuild.nq).")
+@click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the SHACL validation report (Turtle; default: next to the input).")
+def validate(input_path: Path | None, report: Path | None) -> None:
+    """Validate the built graph against shapes/ with pySHACL; exit 1 on violations.
+
+    Results are grouped by shape, each with its source document and line."""
+    from . import paths
+    from .build import NQUADS, VALIDATION_REPORT
+    from .validate import format_report, validate as run_validation
+    input_path = input_path or paths.build_dir() / NQUADS
+    outcome = run_validation(_built_graph(input_path))
+    click.echo(format_report(outcome))
+    report = report or input_path.parent / VALIDATION_REPORT
+    outcome.graph.serialize(report, format="turtle")
+    _echo_err(f"wrote {report}")
+    sys.exit(EXIT_DATA_ERRORS if outcome.violations else EXIT_OK)
 
 
 @main.command("eval-align")
