@@ -180,6 +180,53 @@ def eval_align(framework: Path | None) -> None:
     click.echo(format_table(ablation(dev), len(dev)))
 
 
+@main.command("queries")
+def list_queries() -> None:
+    """List the saved queries with their descriptions and parameters."""
+    from .queries import catalog
+    for query in catalog().values():
+        kind = "check" if query.is_check else "query"
+        click.echo(f"{query.name}  [{kind}]  {query.title}")
+        click.echo(f"    {query.description}")
+        for p in query.params:
+            click.echo(f"    --param {p.name}=…  ({p.type}, default {p.default}) {p.doc}")
+
+
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Run this .rq file instead of a saved query.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True)
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Built graph to query (default: data/build/kgbuild.nq).")
+def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, input_path: Path | None) -> None:
+    """Run a saved query by NAME (see `kgbuild queries`), or any file with --file.
+
+    Parameters are bound as RDF terms. A check (*-violation) that returns rows exits 1."""
+    from .queries import QueryError, format_table, get, parse_query_file, run
+    if bool(name) == bool(query_file):
+        raise Failure("give a saved query NAME or --file FILE (one of them)")
+    given = {}
+    for item in params:
+        if "=" not in item:
+            raise Failure(f"--param {item!r}: expected NAME=VALUE")
+        key, value = item.split("=", 1)
+        given[key.strip()] = value
+    try:
+        saved = get(name) if name else parse_query_file(query_file)
+        kg = _built_graph(input_path)
+        table = run(kg, saved, given)
+    except QueryError as exc:
+        raise Failure(str(exc)) from exc
+    output = format_table(kg, table, fmt)
+    click.echo(output, nl=not output.endswith("\n"))
+    if saved.is_check and table.rows:
+        _echo_err(f"check {saved.name} failed: {len(table.rows)} rows")
+        sys.exit(EXIT_DATA_ERRORS)
+
+
 @main.command()
 def readers() -> None:
     """List the registered document readers."""

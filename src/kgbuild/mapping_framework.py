@@ -2,6 +2,8 @@
 their qualified target links, LNOB groups, agencies, partners and the results matrix."""
 from __future__ import annotations
 
+import re
+
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
 
@@ -16,7 +18,8 @@ INDICATOR_PROPERTY = {"global": KGB.globalIndicator, "national": KGB.nationalInd
 
 
 def partner_iri(name: str) -> URIRef:
-    return mint("org", "partner", slug(name))
+    """One resource per partner name, whatever its case or a leading 'The'."""
+    return mint("org", "partner", slug(re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)))
 
 
 class FrameworkMapper(DocumentMapper):

@@ -126,3 +126,24 @@ def _after_weak_joiner(words: list[str], head_words) -> list[str]:
 
 def _strip_article(name: str) -> str:
     return re.sub(r"^(?:The|the)\s+", "", name)
+
+
+def split_partner_list(line: str) -> list[str]:
+    """A cell line listing partners: ';' separates names; ',' too, except before a part
+    that has no organization head word and continues a name that has one ('Ministry of
+    Ecology, Geology and Natural Resources')."""
+    head_words = {w.lower() for w in heads()}
+    names: list[str] = []
+    for chunk in line.split(";"):
+        for part in chunk.split(","):
+            part = part.strip().rstrip(".")
+            if not part:
+                continue
+            words = part.split()
+            has_head = any(w.lower().strip("“”\"()") in head_words for w in words)
+            previous_has_head = bool(names) and any(w.lower().strip("“”\"()") in head_words for w in names[-1].split())
+            if not has_head and len(words) >= 2 and previous_has_head and not part[:1].isdigit():
+                names[-1] = f"{names[-1]}, {part}"
+            else:
+                names.append(part)
+    return names

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDFS, SH
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH
 
 from . import paths
-from .namespaces import KGB, graph_iri
+from .namespaces import KGB, OA, graph_iri
 from .store import KnowledgeGraph
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -97,12 +97,14 @@ def _results(report: Graph, shapes: Graph, data: Graph) -> list[Result]:
 def locate(data: Graph, node) -> tuple[str | None, int | None]:
     """The source file and first line of a node, of the item an alignment is about, or of
     the resource a node hangs off."""
+    if (node, RDF.type, KGB.SourceDocument) in data:
+        return str(data.value(node, DCTERMS.title) or node), 1
     for candidate in (node, data.value(node, KGB.alignmentOf), data.value(None, KGB.baseline, node),
                       data.value(None, KGB.targetValue, node)):
         if candidate is None:
             continue
         span = data.value(candidate, KGB.sourceSpan)
-        doc = data.value(candidate, PROV.wasDerivedFrom)
+        doc = data.value(candidate, PROV.wasDerivedFrom) or (data.value(span, OA.hasSource) if span else None)
         if span is not None and doc is not None:
             title = data.value(doc, DCTERMS.title)
             start = data.value(span, KGB.startLine)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..partners import extract_partners
+from ..partners import extract_partners, split_partner_list
 from ..records import Document, Framework, Measurement, Outcome, ResultIndicator, Span, TargetLink, ThematicArea
 from ..sdgcodes import find_target_codes
 from ..vocab import normalize_label, scheme
@@ -302,9 +302,9 @@ class _Matrix:
             self._source(indicator, row[1][2])
         for cell in row[2:]:
             for line in cell[2]:
-                for name in re.split(r"[;,]\s*", line):
-                    if name.strip() and name.strip() not in indicator.partners:
-                        indicator.partners.append(name.strip())
+                for name in split_partner_list(line):
+                    if name not in indicator.partners:
+                        indicator.partners.append(name)
         outcome.indicators.append(indicator)
 
     def _indicator(self, outcome: Outcome, cell) -> ResultIndicator:

@@ -1,0 +1,137 @@
+"""The saved queries of queries/: catalog, parameters bound as RDF terms, golden results on
+the built graph (tests/golden/queries/*.tsv, checked by hand against the documents), and
+the *-violation checks."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from conftest import ROOT, run_cli
+from kgbuild.namespaces import SDG
+from kgbuild.queries import QueryError, bindings, catalog, format_table, get, parse_query_file, run
+
+GOLDEN = Path(__file__).parent / "golden" / "queries"
+QUERIES = catalog()
+QUESTIONS = sorted(name for name in QUERIES if name.startswith("cq"))
+CHECKS = sorted(name for name, q in QUERIES.items() if q.is_check)
+
+
+def test_one_query_per_competency_question():
+    assert len(QUESTIONS) == 15
+    assert [name[:4] for name in QUESTIONS] == [f"cq{n:02d}" for n in range(1, 16)]
+    for name in QUESTIONS:
+        assert QUERIES[name].title and QUERIES[name].description
+    assert len(CHECKS) >= 5
+
+
+def rows_of(text: str) -> list[list[str]]:
+    return list(csv.reader(text.splitlines(), delimiter="\t"))
+
+
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_saved_query_matches_its_golden_result(full_build, name):
+    table = run(full_build.kg, QUERIES[name])
+    actual = rows_of(format_table(full_build.kg, table, "tsv"))
+    expected = rows_of((GOLDEN / f"{name}.tsv").read_text(encoding="utf-8"))
+    assert actual[0] == expected[0]
+    assert actual[1:] == expected[1:], f"{name}: result differs from tests/golden/queries/{name}.tsv"
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_violation_checks_return_no_rows(full_build, name):
+    assert run(full_build.kg, QUERIES[name]).rows == []
+
+
+def test_golden_answers_hold_the_facts_checked_by_hand():
+    def column(name, col):
+        rows = rows_of((GOLDEN / f"{name}.tsv").read_text(encoding="utf-8"))
+        index = rows[0].index(col)
+        return [r[index] for r in rows[1:]]
+    # CQ1: the EVAW prevalence-study action and the campaign actions support 5.2
+    supporting = column("cq01-actions-supporting-target", "actionText")
+    assert any(t.startswith("Provide technical and expert support to the Government in the pilot of the EVAW") for t in supporting)
+    assert "Develop broad campaign for dealing with gender stereotypes in society" in supporting
+    # CQ6 on 2022-06-30: only the EVAW pilot (deadline 2022/03, Overdue-Initiated) is overdue
+    assert column("cq06-overdue-actions", "deadline") == ["2022-03"]
+    # CQ7: the ERC responses were derived from the text: 2 accepted, 3 partially, 1 without text
+    categories = list(zip(column("cq07-response-categories", "evaluationTitle"), column("cq07-response-categories", "category"),
+                          column("cq07-response-categories", "responses")))
+    assert ("International Cooperation", "Partially Accepted", "3") in categories
+    # CQ8: CPE recommendations 4, 5, 7, 8 have no completed action
+    assert column("cq08-recommendations-without-completed-action", "number") == ["4", "5", "7", "8"]
+    # CQ9: migrants are named by five outcomes
+    assert column("cq09-lnob-groups-across-outcomes", "outcomeNumbers")[0] == "1.1, 2.1, 2.2, 3.1, 3.2"
+    # CQ14: "Gender equality" classifies 9 recommendations
+    assert len(column("cq14-recommendations-by-criterion", "number")) == 9
+
+
+def test_parameters_are_bound_as_rdf_terms():
+    cq01, cq06, cq03 = get("cq01-actions-supporting-target"), get("cq06-overdue-actions"), get("cq03-lnob-groups-by-agency")
+    assert bindings(cq01, {}) == {"sdg": SDG["5.2"]}
+    assert bindings(cq01, {"sdg": "5"}) == {"sdg": SDG["5"]}
+    assert bindings(cq06, {"date": "2023-01-01"}) == {"date": Literal("2023-01-01", datatype=XSD.date)}
+    assert bindings(cq03, {"agency": "UN-Habitat"})["agency"] == URIRef("https://w3id.org/kgbuild/vocab/un-entity/un-habitat")
+    # a value that would break a pasted-in query is just a literal here
+    assert bindings(get("cq14-recommendations-by-criterion"), {"concept": '" } ; DROP ALL #'})["concept"] == \
+        Literal('" } ; DROP ALL #')
+
+
+def test_bad_parameters_name_what_is_valid():
+    with pytest.raises(QueryError, match="its parameters: sdg"):
+        bindings(get("cq01-actions-supporting-target"), {"target": "5.2"})
+    with pytest.raises(QueryError, match="no official SDG target or goal"):
+        bindings(get("cq01-actions-supporting-target"), {"sdg": "3.2.a"})
+    with pytest.raises(QueryError, match="not a date"):
+        bindings(get("cq06-overdue-actions"), {"date": "June 2022"})
+    with pytest.raises(QueryError, match="saved queries: .*cq01"):
+        get("cq99-nothing")
+
+
+def test_goal_parameter_rolls_targets_up(full_build):
+    by_target = {str(r[0]) for r in run(full_build.kg, get("cq01-actions-supporting-target"), {"sdg": "5.2"}).rows}
+    by_goal = {str(r[0]) for r in run(full_build.kg, get("cq01-actions-supporting-target"), {"sdg": "5"}).rows}
+    assert by_target and by_target < by_goal
+
+
+def test_query_header_errors_name_the_line(tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text("# title: Bad\n# param: x (colour) = red\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"bad.rq:2:"):
+        parse_query_file(path)
+
+
+def test_cli_lists_and_runs_queries(full_build, tmp_path):
+    graph = str(full_build.outputs[0])
+    listing = run_cli("queries")
+    assert listing.returncode == 0 and "cq06-overdue-actions" in listing.stdout and "--param date=" in listing.stdout
+    overdue = run_cli("query", "cq06-overdue-actions", "-p", "date=2023-01-01", "-f", "csv", "--input", graph)
+    assert overdue.returncode == 0, overdue.stderr
+    rows = list(csv.reader(overdue.stdout.splitlines()))
+    assert rows[0][:3] == ["action", "action_label", "actionText"] and len(rows) == 10
+    as_json = run_cli("query", "cq13-units-with-open-actions", "-f", "json", "--input", graph)
+    assert '"bindings"' in as_json.stdout
+    custom = tmp_path / "count.rq"
+    custom.write_text("# title: Count actions\nPREFIX kgb: <https://w3id.org/kgbuild/ontology#>\n"
+                      "SELECT (COUNT(?a) AS ?n) WHERE { ?a a kgb:KeyAction }\n", encoding="utf-8")
+    counted = run_cli("query", "--file", str(custom), "--input", graph)
+    assert counted.returncode == 0 and "72" in counted.stdout
+
+
+def test_cli_query_errors_exit_2(full_build):
+    graph = str(full_build.outputs[0])
+    unknown = run_cli("query", "no-such-query", "--input", graph)
+    assert unknown.returncode == 2 and "cq01-actions-supporting-target" in unknown.stderr
+    bad = run_cli("query", "cq06-overdue-actions", "-p", "day=2023-01-01", "--input", graph)
+    assert bad.returncode == 2 and "date (date" in bad.stderr
+
+
+def test_cli_failing_check_exits_1(full_build, tmp_path):
+    check = tmp_path / "always-violation.rq"
+    check.write_text("# title: Always fails\nPREFIX kgb: <https://w3id.org/kgbuild/ontology#>\n"
+                     "SELECT ?a WHERE { ?a a kgb:Outcome }\n", encoding="utf-8")
+    result = run_cli("query", "--file", str(check), "--input", str(full_build.outputs[0]))
+    assert result.returncode == 1 and "6 rows" in result.stderr
