@@ -14,7 +14,8 @@ triples (see below) it takes about 3 s.
 
 What the closure also yields and is dropped as noise: triples about literals, reflexive
 owl:sameAs / equivalence / subclass / subproperty triples, rdf:type owl:Thing, anything
-with a blank node, and entailments about the ontology's own terms.
+with a blank node, and entailments about the ontology's own terms or those of reused
+vocabularies.
 """
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ from .namespaces import graph_iri
 from .store import KnowledgeGraph
 
 REFLEXIVE_NOISE = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty}
+# Terms of reused vocabularies (owl:Nothing, skos:broader …): what the closure says about
+# them is about the vocabularies, not about our data.
+STANDARD_VOCABULARIES = ("http://www.w3.org/", "http://purl.org/dc/", "http://xmlns.com/foaf/", "http://schema.org/",
+                         "http://rdfs.org/")
 
 
 def reason(kg: KnowledgeGraph) -> Graph:
@@ -48,7 +53,7 @@ def reason(kg: KnowledgeGraph) -> Graph:
             continue
         if s == o or (p == RDF.type and o == OWL.Thing) or p in REFLEXIVE_NOISE:
             continue
-        if s in ontology_terms:
+        if s in ontology_terms or str(s).startswith(STANDARD_VOCABULARIES):
             continue
         inferred.add(triple)
     return inferred
