@@ -1,7 +1,6 @@
 """The built graph: counts, provenance, named graphs, determinism, export round trips."""
 from __future__ import annotations
 
-import io
 
 import pytest
 from rdflib import Dataset, Graph, URIRef

@@ -6,7 +6,7 @@ import shutil
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from conftest import FAST, SOURCES, run_cli
+from conftest import FAST, run_cli
 
 
 def test_help_lists_the_commands():

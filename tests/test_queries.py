@@ -10,7 +10,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from conftest import ROOT, run_cli
+from conftest import run_cli
 from kgbuild.namespaces import SDG
 from kgbuild.queries import QueryError, bindings, catalog, format_table, get, parse_query_file, run
 

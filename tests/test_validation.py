@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, XSD
 
 from conftest import run_cli
 from kgbuild.namespaces import KGB, SDG, base_iri, graph_iri

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from . import response_category
-from .namespaces import KGB, OA, RFC5147, VOCAB, mint, slug
+from .namespaces import KGB, OA, RFC5147, VOCAB, base_iri, mint, slug
 from .parties import parse_party
 from .records import Document, Evaluation, KeyAction, ManagementResponse, Problem, Recommendation, Span
 from .vocab import concept_in, normalize_label, scheme
@@ -288,8 +288,12 @@ class DocumentMapper:
         return list(dict.fromkeys(iris))
 
     def sub_unit(self, owner: URIRef, kind: str, label: str, rdf_type: URIRef) -> URIRef:
-        iri = URIRef(f"{owner}/{kind}/{slug(label)}") if str(owner).startswith(mint("").rstrip("/")) else \
-            mint("org", slug(str(owner).rsplit("/", 1)[-1]), kind, slug(label))
+        """A post or unit of an office (minted under it) or of an agency (whose IRI is a
+        vocabulary IRI: minted under org/<agency> of the base instead)."""
+        if str(owner).startswith(base_iri()):
+            iri = URIRef(f"{owner}/{kind}/{slug(label)}")
+        else:
+            iri = mint("org", slug(str(owner).rsplit("/", 1)[-1]), kind, slug(label))
         self.add(iri, RDF.type, rdf_type)
         self.text(iri, RDFS.label, label)
         self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))

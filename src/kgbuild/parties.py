@@ -65,7 +65,7 @@ class Lexicon:
         self._head_words = sorted(w for w in set(self.posts) | set(self.units) if w[:1].isupper())
 
     def _all_agency_labels(self) -> set[str]:
-        from rdflib.namespace import FOAF, SKOS
+        from rdflib.namespace import SKOS
         graph = self.agencies.graph
         labels = set()
         for concept in self.agencies.concepts():

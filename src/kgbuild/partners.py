@@ -77,7 +77,6 @@ def extract_partners(text: str) -> list[str]:
     appositives = {m.group(1) for m in APPOSITIVE.finditer(text)}
     names.extend(sorted(appositives, key=text.index))
     tokens = WORD.findall(text)
-    depth, describing = 0, False
     last_name_end = None      # token index where the last accepted name ended
     for start, end in _spans(tokens):
         words = tokens[start:end]

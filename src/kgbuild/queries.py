@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
 from . import paths
-from .namespaces import SDG, base_iri
+from .namespaces import base_iri
 
 HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>\w+)\s*\((?P<type>\w+)\)\s*=\s*(?P<default>.*?)\s*(?:--\s*(?P<doc>.*))?$")

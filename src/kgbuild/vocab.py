@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, SKOS
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
 from . import paths
 from .namespaces import KGB, VOCAB
@@ -121,7 +121,6 @@ def concept_in(scheme_name: str, key: str) -> URIRef:
 
 @lru_cache(maxsize=1)
 def _expansions() -> dict[str, list[URIRef]]:
-    from rdflib.namespace import RDF, RDFS
     graph = vocabulary_graph()
     return {normalize_label(str(graph.value(e, RDFS.label))): sorted(graph.objects(e, KGB.expandsTo))
             for e in graph.subjects(RDF.type, KGB.LabelExpansion)}
@@ -130,7 +129,6 @@ def _expansions() -> dict[str, list[URIRef]]:
 def concepts_for(scheme_name: str, text: str) -> list[URIRef]:
     """The concepts a phrase names: by label, by label without a trailing '(ACRONYM)', by
     the acronym alone, or by a kgb:LabelExpansion ('rural youth and women' -> two)."""
-    import re
     found = scheme(scheme_name).lookup(text)
     if found is not None:
         return [found]

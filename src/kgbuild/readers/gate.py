@@ -115,7 +115,7 @@ class GateReader:
         prose = [(i + 1, line.strip()) for i, line in enumerate(header)
                  if line.strip() and not HEADER_VALUE.match(line)]
         title_candidates = []
-        for line_no, value in values:
+        for _, value in values:
             period = PERIOD.search(value)
             if period and "," in value:
                 evaluation.period_start, evaluation.period_end = int(period.group(1)), int(period.group(2))

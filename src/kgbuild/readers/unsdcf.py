@@ -18,7 +18,7 @@ from ..records import Document, Framework, Measurement, Outcome, ResultIndicator
 from ..sdgcodes import find_target_codes
 from ..vocab import normalize_label, scheme
 from . import register
-from .common import PERIOD, country_codes, problem
+from .common import country_codes, problem
 
 MARKUP = re.compile(r"\[bookmark:[^\]]*\]|\[footnoteRef:\d+\]")
 FOOTNOTE_TEXT = re.compile(r"\[\d+:\s[^\]]*\]?\s*$")
@@ -123,8 +123,8 @@ class UnsdcfReader:
                         problem(doc, "warning", line_no, f"thematic area {name!r} matches no 'Thematic Area N' heading")
                     else:
                         area.pillar = pillar
-        for i, line in enumerate(text):
-            if "Result Groups" in line or "Result Group" in line:
+        for line in text:
+            if "Result Group" in line:
                 groups = RESULT_GROUPS.findall(line)
                 if len(groups) >= 2:
                     for name, outcomes in groups:
@@ -272,7 +272,7 @@ class _Matrix:
 
     def _header(self, outcome: Outcome, cells) -> None:
         """Compare the block's target list with the narrative's; report what differs."""
-        for k, (first, _, content) in enumerate(cells):
+        for k, (_, _, content) in enumerate(cells):
             if _joined(content).startswith("Related Global SDG Target") and k + 1 < len(cells):
                 line_no = cells[k + 1][0]
                 codes = find_target_codes(cells[k + 1][2][0])
