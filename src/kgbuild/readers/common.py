@@ -17,7 +17,7 @@ def problem(doc: Document, severity: str, line: int, message: str) -> None:
     doc.problems.append(Problem(severity, str(doc.path), line, message))
 
 
-def split_list(value: str) -> list[str]:
+def split_outside_brackets(value: str) -> list[str]:
     """'A, B (x, y), C' -> ['A', 'B (x, y)', 'C']: commas inside brackets do not split."""
     items, depth, current = [], 0, []
     for char in value:
@@ -29,7 +29,12 @@ def split_list(value: str) -> list[str]:
         else:
             current.append(char)
     items.append("".join(current).strip())
-    return [item for item in items if item and item.lower() != "not applicable"]
+    return [item for item in items if item]
+
+
+def split_list(value: str) -> list[str]:
+    """A classification list; "Not applicable" means none."""
+    return [item for item in split_outside_brackets(value) if item.lower() != "not applicable"]
 
 
 def country_codes(text: str) -> list[str]:

@@ -18,7 +18,7 @@ from ..records import Document, Framework, Measurement, Outcome, ResultIndicator
 from ..sdgcodes import find_target_codes
 from ..vocab import normalize_label, scheme
 from . import register
-from .common import country_codes, problem
+from .common import country_codes, problem, split_outside_brackets
 
 MARKUP = re.compile(r"\[bookmark:[^\]]*\]|\[footnoteRef:\d+\]")
 FOOTNOTE_TEXT = re.compile(r"\[\d+:\s[^\]]*\]?\s*$")
@@ -444,17 +444,8 @@ def split_groups(text: str) -> list[str]:
         if lnob.lookup(_without_acronym(segment)) is not None or lnob.lookup(segment) is not None:
             groups.append(segment)
             continue
-        depth, current = 0, []
-        for char in segment:
-            depth += char == "("
-            depth -= char == ")"
-            if char == "," and depth == 0:
-                groups.append("".join(current).strip())
-                current = []
-            else:
-                current.append(char)
-        groups.append("".join(current).strip())
-    return [g for g in groups if g]
+        groups.extend(split_outside_brackets(segment))
+    return groups
 
 
 def _without_acronym(text: str) -> str:
