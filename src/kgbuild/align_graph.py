@@ -43,13 +43,12 @@ class OutcomeInfo:
 
 def _tags(kg: KnowledgeGraph) -> dict[URIRef, list[tuple[str, str]]]:
     """(scheme name, label) of each recommendation's classification concepts."""
-    data = kg.dataset
     tags: dict[URIRef, set[tuple[str, str]]] = defaultdict(set)
     for prop in (KGB.thematicArea, KGB.operatingPrinciple, KGB.organizationalPriority, KGB.unegCriterion):
-        for rec, concept in data.subject_objects(prop):
-            scheme_iri, label = data.value(concept, SKOS.inScheme), data.value(concept, SKOS.prefLabel)
-            if scheme_iri is not None and label is not None:
-                tags[rec].add((str(scheme_iri).rstrip("/").rsplit("/", 1)[-1], str(label)))
+        for rec, concept in kg.subject_objects(prop):
+            for scheme_iri in kg.objects(concept, SKOS.inScheme):
+                for label in kg.objects(concept, SKOS.prefLabel):
+                    tags[rec].add((str(scheme_iri).rstrip("/").rsplit("/", 1)[-1], str(label)))
     return {rec: sorted(found) for rec, found in tags.items()}
 
 

@@ -27,5 +27,4 @@ def serialize(kg: KnowledgeGraph, fmt: str) -> str:
     if fmt == "nt":
         union = kg.union().serialize(format="nt", encoding="utf-8").decode("utf-8")
         return "".join(sorted(line + "\n" for line in union.splitlines() if line.strip()))
-    target = kg.dataset if quads else kg.union()
-    return target.serialize(format=rdflib_format, encoding="utf-8").decode("utf-8")
+    return kg.serialize(rdflib_format, quads)

@@ -152,7 +152,7 @@ def _label(kg, term) -> str | None:
     if not isinstance(term, URIRef):
         return None
     for prop in (RDFS.label, SKOS.prefLabel):
-        values = sorted(str(v) for v in kg.dataset.objects(term, prop))
+        values = sorted(str(v) for v in kg.objects(term, prop))
         if values:
             return values[0]   # several labels (spellings of one partner): always the same one
     return None

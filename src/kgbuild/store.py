@@ -54,6 +54,13 @@ class KnowledgeGraph:
                 out.add(triple)
         return out
 
+    def objects(self, subject, predicate) -> list:
+        """Objects of (subject, predicate) across all graphs, sorted."""
+        return sorted(set(self.dataset.objects(subject, predicate)))
+
+    def subject_objects(self, predicate) -> list[tuple]:
+        return sorted(set(self.dataset.subject_objects(predicate)))
+
     def __len__(self) -> int:
         return sum(len(self.dataset.graph(name)) for name in self.graph_names())
 
@@ -61,6 +68,11 @@ class KnowledgeGraph:
         return self.dataset.query(sparql, initBindings=bindings or {}, initNs=PREFIXES)
 
     # -- files ----------------------------------------------------------------------------
+
+    def serialize(self, rdflib_format: str, quads: bool) -> str:
+        """The named graphs (quad formats) or their union (triple formats) in a syntax."""
+        target = self.dataset if quads else self.union()
+        return target.serialize(format=rdflib_format, encoding="utf-8").decode("utf-8")
 
     def write_nquads(self, path: Path) -> None:
         """Sorted N-Quads: same graph, same bytes."""
