@@ -41,7 +41,7 @@ def test_variant_agency_spellings_are_one_entity():
 
 def test_coordinated_heads_are_distributed():
     party = parse_party("Country and Regional Offices")
-    assert [(u.label, u.kind) for u in party.units] == [("Country Offices", "office"), ("Regional Offices", "unit")]
+    assert [(u.label, u.kind) for u in party.units] == [("Country Offices", "office"), ("Regional Offices", "entity-unit")]
     party = parse_party("KAZ and TKM Programme Specialists")
     assert [u.label for u in party.units] == ["KAZ Programme Specialists", "TKM Programme Specialists"]
 

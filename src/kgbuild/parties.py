@@ -58,6 +58,7 @@ class Lexicon:
         self.suffixes = {w.lower() for w in data["unit_suffixes"]}
         self.object_takers = {w.lower() for w in data["object_takers"]}
         self.evaluated_office = {normalize_label(w) for w in data["evaluated_office"]}
+        self.entity_units = {normalize_label(w) for w in data["entity_units"]}
         self.agencies = scheme("un-entity")
         self.multiword = sorted(
             {label for label in self._all_agency_labels() | self.orgs if " " in label},
@@ -292,7 +293,7 @@ def _unit(tokens: list[Token], lex: Lexicon) -> PartyUnit:
     if normalize_label(" ".join(without_places)) in lex.evaluated_office:
         return PartyUnit(written, label, "office")
     core = [t for t in tokens if t.kind != SUFFIX]
-    if core and all(t.kind in (ORG, AGENCY, PLACE) for t in core):
+    if normalize_label(label) in lex.entity_units or (core and all(t.kind in (ORG, AGENCY, PLACE) for t in core)):
         # "IEO", "HQ", "RO": units of the commissioning entity, not of the office.
         return PartyUnit(written, label, "entity-unit")
     last = core[-1].kind if core else None
