@@ -169,11 +169,18 @@ def eval_align(framework: Path | None) -> None:
     from . import paths
     from .align_eval import ablation, dev_set, format_table
     if framework is None:
-        from .readers import read_document
-        candidates = [p for p in sorted(paths.sources_dir().glob("*.txt")) if read_document(p).framework]
-        if not candidates:
+        from .build import source_files
+        from .readers import ReaderError, detect, split_lines
+        framework = None
+        for path in source_files(paths.sources_dir()):
+            try:   # look at the content only; a document no reader takes is not a framework
+                if detect(path, split_lines(path.read_text(encoding="utf-8"))).name == "unsdcf":
+                    framework = path
+                    break
+            except (ReaderError, UnicodeDecodeError):
+                continue
+        if framework is None:
             raise Failure(f"{paths.sources_dir()}: no cooperation framework to build a development set from")
-        framework = candidates[0]
     dev = dev_set(framework)
     if not dev:
         raise Failure(f"{framework}: no sentences cite SDG targets")
