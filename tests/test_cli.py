@@ -30,6 +30,7 @@ def test_build_exits_0_prints_counts_and_is_deterministic(full_build, tmp_path):
     assert "Assoacite" in result.stderr   # warnings are shown, and do not fail the build
     # same input, same bytes: the subprocess build equals the in-process one
     assert (tmp_path / "kgbuild.nq").read_bytes() == full_build.outputs[0].read_bytes()
+    assert (tmp_path / "validation-report.ttl").read_bytes() == full_build.outputs[2].read_bytes()
     # the framework's per-outcome counts
     assert "read unsdcf-kazakhstan-2021-2025.txt [unsdcf]: 3 thematic areas, 6 outcomes, 82 indicators" in result.stdout
     assert ("outcome 1.1: target links 12/2/14 (primary/crosscutting/cited), 15 LNOB groups, 8 agencies, "

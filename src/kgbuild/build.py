@@ -152,7 +152,7 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
         result.outputs = [nquads, report]
         if result.validation is not None:
             shacl_report = out_dir / VALIDATION_REPORT
-            result.validation.graph.serialize(shacl_report, format="turtle")
+            result.validation.write(shacl_report)
             result.outputs.append(shacl_report)
         result.timings["write"] = time.perf_counter() - started
     return result

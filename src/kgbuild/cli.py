@@ -155,7 +155,7 @@ def validate(input_path: Path | None, report: Path | None) -> None:
     outcome = run_validation(_built_graph(input_path))
     click.echo(format_report(outcome))
     report = report or input_path.parent / VALIDATION_REPORT
-    outcome.graph.serialize(report, format="turtle")
+    outcome.write(report)
     _echo_err(f"wrote {report}")
     sys.exit(EXIT_DATA_ERRORS if outcome.violations else EXIT_OK)
 

@@ -42,6 +42,17 @@ class Report:
     results: list[Result]
     graph: Graph
 
+    def write(self, path: Path) -> None:
+        """The SHACL report as Turtle, its blank nodes canonically labelled: same graph,
+        same bytes."""
+        from rdflib.compare import to_canonical_graph
+        canonical = Graph()
+        for prefix, namespace in self.graph.namespaces():
+            canonical.bind(prefix, namespace)
+        for triple in to_canonical_graph(self.graph):
+            canonical.add(triple)
+        canonical.serialize(path, format="turtle")
+
     def count(self, severity: str) -> int:
         return sum(r.severity == severity for r in self.results)
 
