@@ -46,6 +46,14 @@ def test_cited_target_has_sentence_evidence(full_build):
     assert rows and "gender-based violence" in str(rows[0][0])
 
 
+def test_indicator_code_as_written_and_data_frequency(full_build):
+    rows = {(str(c), str(w), str(f)) for c, w, f in full_build.kg.query("""
+        SELECT ?code ?written ?frequency WHERE {
+          ?i kgb:indicatorCode ?code ; kgb:writtenAs ?written ; kgb:dataFrequency ?frequency }""")}
+    assert ("1.3.1 (N)", "1.3.1.(N)", "annually") in rows
+    assert ("3.7.1 (N)", "3.7.1. (N)", "next data in 2022") in rows
+
+
 def test_indicator_values_are_typed(full_build):
     (row,) = full_build.kg.query("""
         SELECT ?value ?year WHERE {

@@ -95,7 +95,8 @@ def test_outcome_1_1_indicators_with_typed_values(framework_doc):
     assert (baseline.value, baseline.unit, baseline.year) == ("825000", "children", 2019)
     assert (target.value, target.year) == ("860000", 2025)
     spending = next(i for i in indicators if i.code == "1.b.1")
-    assert spending.code_kind == "G"
+    assert (spending.code_kind, spending.code_written) == ("G", "SDG 1.b.1 (G)")
+    assert indicators[0].code_written == "1.3.1.(N)"
     assert (spending.baselines[0].value, spending.baselines[0].unit, spending.baselines[0].year) == ("21.7", "percent", 2019)
     assert (spending.targets[0].value, spending.targets[0].year) == ("25", 2025)
     assert spending.agencies == ["UNDP", "UN Women"]

@@ -13,6 +13,9 @@ from .records import Framework, Measurement, Outcome, ResultIndicator
 from .sdgcodes import indicator_iri, target_iri
 from .vocab import concept_in, concepts_for, scheme
 
+# "(annually)", "(next data in 2022)", "(data collected every three years)" at the end of a source
+FREQUENCY = re.compile(r"\(((?:annually|quarterly|monthly|biannually|every [^()]*|next data[^()]*|data collected [^()]*))\)\s*$",
+                       re.IGNORECASE)
 TARGET_PROPERTY = {"primary": KGB.primaryTarget, "crosscutting": KGB.crosscuttingTarget, "cited": KGB.citedTarget}
 INDICATOR_PROPERTY = {"global": KGB.globalIndicator, "national": KGB.nationalIndicatorOf, "proxy": KGB.proxyFor}
 
@@ -127,6 +130,7 @@ class FrameworkMapper(DocumentMapper):
         self.text(iri, DCTERMS.description, ind.label)
         if ind.code:
             self.text(iri, KGB.indicatorCode, f"{ind.code} ({ind.code_kind})" if ind.code_kind else ind.code)
+            self.text(iri, KGB.writtenAs, ind.code_written)
             kind = "global" if ind.code_kind == "G" else "national"
             self.indicator_link(iri, ind.code, kind, ind.span.start)
         if ind.proxy_of and ind.proxy_of != ind.code:
@@ -137,6 +141,9 @@ class FrameworkMapper(DocumentMapper):
             self.add(iri, KGB.targetValue, self.measurement(URIRef(f"{iri}/target/{n}"), m, ind))
         for source in ind.sources:
             self.text(iri, KGB.dataSource, source)
+            frequency = FREQUENCY.search(source)
+            if frequency:
+                self.text(iri, KGB.dataFrequency, frequency.group(1))
         for name in ind.agencies:
             self.add(iri, KGB.responsibleAgency, scheme("un-entity").lookup(name))
         for name in ind.partners:

@@ -166,6 +166,7 @@ class ResultIndicator:
     label: str
     code: str | None = None          # as written, e.g. "1.3.1", "1.b.1"
     code_kind: str | None = None     # as written: "G", "N", "NA"
+    code_written: str | None = None  # the code exactly as written, e.g. "1.3.1.(N)", "SDG 1.b.1 (G)"
     proxy_of: str | None = None      # "link to 3.4.2 (G)" -> "3.4.2"
     proxy_kind: str | None = None
     letter: str | None = None        # "a" for a sub-indicator "a) ..."

@@ -314,6 +314,7 @@ class _Matrix:
         m = INDICATOR_CODE.match(head)
         if m:
             indicator.code, indicator.code_kind = m.group("code"), m.group("kind")
+            indicator.code_written = m.group(0).strip()
             indicator.label = head[m.end():].strip()
         body = lines[1:]
         if not indicator.label and body:   # "12.5.1 (N) " with the label on the next line
