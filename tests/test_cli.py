@@ -48,6 +48,12 @@ def test_build_with_an_unreadable_document_exits_1_and_keeps_the_rest(mr_sources
     assert "72 KeyAction" in result.stdout
 
 
+def test_build_with_no_documents_exits_2(tmp_path):
+    (tmp_path / "INDEX.md").write_text("# nothing here\n", encoding="utf-8")
+    result = run_cli("build", "--sources", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "no documents to read" in result.stderr
+
+
 def test_build_with_a_missing_folder_exits_2(tmp_path):
     result = run_cli("build", "--sources", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"))
     assert result.returncode == 2

@@ -101,6 +101,8 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
 
     started = time.perf_counter()
     files = source_files(sources)
+    if not files:
+        raise FileNotFoundError(f"{sources}: no documents to read (Markdown notes and hidden files are not documents)")
     for path in files:
         try:
             doc = read_document(path)
