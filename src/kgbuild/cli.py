@@ -225,6 +225,10 @@ def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fm
         saved = get(name) if name else parse_query_file(query_file)
         kg = _built_graph(input_path)
         table = run(kg, saved, given)
+        from .namespaces import graph_iri
+        if graph_iri("inferred", "reasoning") not in kg.graph_names():
+            _echo_err("note: this graph was built without reasoning; queries that walk entailed "
+                      "inverses (e.g. cq15) return less")
     except QueryError as exc:
         raise Failure(str(exc)) from exc
     output = format_table(kg, table, fmt)
