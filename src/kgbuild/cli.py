@@ -42,6 +42,10 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
+            from .paths import ProjectNotFound
+            if isinstance(exc, ProjectNotFound):
+                _echo_err(f"kgbuild: {exc}")
+                sys.exit(EXIT_FAILURE)
             import traceback
             traceback.print_exc()
             _echo_err(f"kgbuild: internal error: {exc}")
