@@ -41,6 +41,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
     validation: object | None = None      # validate.Report
+    counts: dict[str, int] = field(default_factory=dict)   # instances per class
 
     @property
     def errors(self) -> list[Problem]:
@@ -144,6 +145,7 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
         progress(f"validate: {result.validation.violations} violations, "
                  f"{result.validation.count('Warning')} warnings, {result.validation.count('Info')} infos")
 
+    result.counts = class_counts(kg)
     if write:
         started = time.perf_counter()
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -220,7 +222,7 @@ def build_report(result: BuildResult) -> dict:
     return {
         "documents": {doc.path.name: {"reader": doc.reader, "sha256": doc.sha256, "summary": _document_counts(doc)}
                       for doc in result.documents},
-        "classes": class_counts(result.kg),
+        "classes": result.counts,
         "graphs": {str(name): len(result.kg.graph(name)) for name in result.kg.graph_names()},
         "problems": [{"severity": p.severity, "file": Path(p.path).name, "line": p.line, "message": p.message}
                      for p in result.problems],

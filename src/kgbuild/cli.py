@@ -76,14 +76,13 @@ def build(sources: Path | None, out: Path | None, quiet: bool, no_align: bool, n
     graph (sorted N-Quads), a JSON build report and the SHACL report to the output folder.
 
     Exit 1 when a document or row could not be read or the graph has SHACL violations."""
-    from .build import build as run_build, class_counts
+    from .build import build as run_build
     try:
         result = run_build(sources, out, progress=(lambda m: None) if quiet else click.echo,
                            align=not no_align, reason=not no_reason, validate=not no_validate)
     except (FileNotFoundError, OSError, ValueError) as exc:
         raise Failure(str(exc)) from exc
-    counts = class_counts(result.kg)
-    click.echo("built: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    click.echo("built: " + ", ".join(f"{n} {name}" for name, n in result.counts.items()))
     click.echo(f"graphs: {len(result.kg.graph_names())} named graphs, {len(result.kg)} triples")
     for path in result.outputs:
         click.echo(f"wrote {path}")
