@@ -44,6 +44,7 @@ def mint(*parts: str) -> URIRef:
     return URIRef(base_iri() + "/".join(parts))
 
 
-def graph_iri(kind: str, name: str | None = None) -> URIRef:
-    """Named graphs: graph/source/<doc>, graph/reference/sdg, graph/ontology, ..."""
-    return mint("graph", kind, name) if name else mint("graph", kind)
+def graph_iri(kind: str, name: str | None = None) -> str:
+    """Named graphs: graph/source/<doc>, graph/reference/sdg, graph/ontology, ... A plain
+    string, as the store names its graphs."""
+    return str(mint("graph", kind, name) if name else mint("graph", kind))

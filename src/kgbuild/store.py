@@ -1,94 +1,404 @@
-"""The one access layer to the graph store. Readers, mapping and queries talk to this
-class only, so the backend (rdflib in memory today) can change without touching them.
+"""The store boundary: one small protocol, and embedded Oxigraph (pyoxigraph) behind it.
 
-Named graphs keep what was read apart from reference data, ontology and inferences.
+Stages talk to the store only through `Store`: named graphs in (N-Triples / N-Quads text,
+or files) and out (sorted N-Quads), SELECT / CONSTRUCT / ASK, SPARQL Update, graph names
+and counts. What crosses the boundary is plain Python: strings, tuples, and rdflib terms
+(`URIRef`, `Literal`, `BNode` — immutable `str` subclasses) as the values of solutions. No
+library graph, dataset or result object leaves this module, so a SPARQL server over HTTP
+can implement the same protocol.
+
+Oxigraph stores literals by value: derived integer types become `xsd:integer` and numbers
+are kept in canonical form (`"191.0"^^xsd:decimal` is `"191"`). The model therefore uses
+only datatypes a store keeps as they are (see ontology/kgbuild.ttl).
 """
 from __future__ import annotations
 
+import json
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator, Protocol, Sequence
 
-from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib.compare import to_canonical_graph
-from rdflib.query import Result
+from rdflib import BNode, Literal, URIRef
 
 from .namespaces import PREFIXES
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+FORMATS = {   # our format names -> pyoxigraph RdfFormat attribute
+    "nquads": "N_QUADS", "ntriples": "N_TRIPLES", "nt": "N_TRIPLES", "turtle": "TURTLE", "trig": "TRIG",
+    "xml": "RDF_XML", "jsonld": "JSON_LD",
+}
+SUFFIX_FORMATS = {".nq": "nquads", ".nt": "ntriples", ".ttl": "turtle", ".trig": "trig", ".rdf": "xml",
+                  ".owl": "xml", ".jsonld": "jsonld", ".json": "jsonld"}
 
-class KnowledgeGraph:
-    def __init__(self):
-        self.dataset = Dataset(default_union=True)
-        for prefix, namespace in PREFIXES.items():
-            self.dataset.bind(prefix, namespace, override=True)
+
+class StoreError(RuntimeError):
+    """The store could not be opened, read or written; the message says why."""
+
+
+@dataclass
+class Rows:
+    """The solutions of a SELECT: column names and one tuple of terms (or None) per row."""
+    columns: list[str]
+    rows: list[tuple]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def to_json(self) -> str:
+        """SPARQL 1.1 Query Results JSON."""
+        bindings = [{name: _json_term(term) for name, term in zip(self.columns, row) if term is not None}
+                    for row in self.rows]
+        return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": bindings}}, indent=2,
+                          ensure_ascii=False) + "\n"
+
+
+class Store(Protocol):
+    """What every stage needs of a quad store."""
+
+    def replace_graph(self, graph: str, data: str | bytes, fmt: str = "ntriples") -> int:
+        """Replace a named graph by the triples of `data`; returns the graph's size."""
+
+    def load(self, path: Path, fmt: str | None = None, graph: str | None = None) -> int:
+        """Add a file's quads (or its triples to `graph`); returns how many quads it held."""
+
+    def dump_nquads(self, path: Path, graphs: Sequence[str] | None = None) -> int:
+        """Write sorted N-Quads (same store, same bytes); returns the number of lines."""
+
+    def select(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None) -> Rows:
+        """Solutions of a SELECT; the default graph is the union of `graphs` (all by default);
+        `bindings` replace variables by terms everywhere in the query text (`substitute`)."""
+
+    def construct(self, sparql: str, bindings: dict | None = None,
+                  graphs: Sequence[str] | None = None) -> list[tuple]: ...
+
+    def ask(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None) -> bool: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def graph_names(self) -> list[str]: ...
+
+    def count(self, graph: str | None = None) -> int: ...
+
+    def remove_graph(self, graph: str) -> None: ...
+
+
+class OxigraphStore:
+    """Embedded Oxigraph: in memory (path None) or persisted in a folder (RocksDB).
+
+    Queries see the union of the named graphs as their default graph, as the saved
+    queries expect."""
+
+    def __init__(self, path: Path | None = None, read_only: bool = False):
+        import pyoxigraph as ox
+        self._ox = ox
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the store ({exc})") from exc
+        self._prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
     # -- writing --------------------------------------------------------------------------
 
-    def add_graph(self, name: URIRef, triples: Graph) -> None:
-        """Add triples to a named graph (created on first use). Blank nodes (the ontology's
-        OWL lists) get canonical labels, so that the same input gives the same output."""
-        if any(isinstance(term, BNode) for triple in triples for term in triple):
-            triples = to_canonical_graph(triples)
-        target = self.dataset.graph(name)
-        for triple in triples:
-            target.add(triple)
+    def replace_graph(self, graph: str, data: str | bytes, fmt: str = "ntriples") -> int:
+        ox = self._ox
+        name = ox.NamedNode(graph)
+        self._store.remove_graph(name) if self._store.contains_named_graph(name) else None
+        self.add_to_graph(graph, data, fmt)
+        return self.count(graph)
 
-    def replace_graph(self, name: URIRef, triples: Graph) -> None:
-        self.dataset.remove_graph(self.dataset.graph(name))
-        self.add_graph(name, triples)
+    def add_to_graph(self, graph: str, data: str | bytes, fmt: str = "ntriples") -> None:
+        ox = self._ox
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        if not payload.strip():
+            return
+        name = ox.NamedNode(graph)
+        rdf_format = getattr(ox.RdfFormat, FORMATS[fmt])
+        try:
+            if b"_:" in payload:
+                # Keep blank node labels as given (they are canonical), so output is stable.
+                quads = [ox.Quad(q.subject, q.predicate, q.object, name)
+                         for q in ox.parse(payload, format=rdf_format, rename_blank_nodes=False)]
+                self._store.extend(quads)
+            else:
+                self._store.load(input=payload, format=rdf_format, to_graph=name)
+        except SyntaxError as exc:
+            raise StoreError(f"graph <{graph}>: invalid {fmt}: {exc}") from exc
+
+    def load_nquads_file(self, path: Path) -> None:
+        """Bulk-load an N-Quads file written by `dump_nquads`; its few blank-node lines (the
+        ontology's OWL lists) are added again with their own, canonical labels, since the bulk
+        loader renames blank nodes."""
+        ox = self._ox
+        self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
+        with path.open("rb") as handle:
+            with_blank = b"".join(line for line in handle if b"_:" in line)
+        if with_blank:
+            renamed = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in self._store.query(
+                "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")]
+            for quad in renamed:
+                self._store.remove(quad)
+            self._store.extend(list(ox.parse(with_blank, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False)))
+
+    def add_quads(self, nquads: bytes) -> None:
+        """Bulk-add N-Quads text. Lines with blank nodes go through the parser that keeps
+        their (canonical) labels; the rest, nearly all, through the fast bulk loader."""
+        ox = self._ox
+        if b"_:" not in nquads:
+            self._store.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
+            return
+        lines = nquads.splitlines(keepends=True)
+        with_blank = b"".join(line for line in lines if b"_:" in line)
+        self._store.bulk_load(input=b"".join(line for line in lines if b"_:" not in line),
+                              format=ox.RdfFormat.N_QUADS)
+        self._store.extend(list(ox.parse(with_blank, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False)))
+
+    def load(self, path: Path, fmt: str | None = None, graph: str | None = None) -> int:
+        ox = self._ox
+        fmt = fmt or SUFFIX_FORMATS.get(path.suffix.lower())
+        if fmt not in FORMATS:
+            raise StoreError(f"{path}: unknown RDF format; give one of {', '.join(sorted(FORMATS))}")
+        before = len(self._store)
+        try:
+            self._store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, FORMATS[fmt]),
+                                  to_graph=ox.NamedNode(graph) if graph else None)
+        except SyntaxError as exc:
+            raise StoreError(f"{path}: not valid {fmt}: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot read ({exc})") from exc
+        return len(self._store) - before
+
+    def remove_graph(self, graph: str) -> None:
+        name = self._ox.NamedNode(graph)
+        if self._store.contains_named_graph(name):
+            self._store.remove_graph(name)
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql, prefixes=self._prefixes)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
 
     # -- reading --------------------------------------------------------------------------
 
-    def graph_names(self) -> list[URIRef]:
-        return sorted(g.identifier for g in self.dataset.graphs()
-                      if isinstance(g.identifier, URIRef) and len(g) and not str(g.identifier).startswith("urn:x-rdflib:"))
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, self._ox.NamedNode))
 
-    def graph(self, name: URIRef) -> Graph:
-        return self.dataset.graph(name)
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        (row,) = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(row[0].value)
 
-    def union(self, names: list[URIRef] | None = None) -> Graph:
-        """A plain graph of the triples of the given named graphs (all by default)."""
-        out = Graph()
-        for prefix, namespace in PREFIXES.items():
-            out.bind(prefix, namespace, override=True)
-        for name in names if names is not None else self.graph_names():
-            for triple in self.dataset.graph(name):
-                out.add(triple)
-        return out
-
-    def objects(self, subject, predicate) -> list:
-        """Objects of (subject, predicate) across all graphs, sorted."""
-        return sorted(set(self.dataset.objects(subject, predicate)))
-
-    def subject_objects(self, predicate) -> list[tuple]:
-        return sorted(set(self.dataset.subject_objects(predicate)))
+    def counts(self) -> dict[str, int]:
+        """Quads per named graph, in one pass."""
+        rows = self._store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return dict(sorted((row[0].value, int(row[1].value)) for row in rows))
 
     def __len__(self) -> int:
-        return sum(len(self.dataset.graph(name)) for name in self.graph_names())
+        return len(self._store)
 
-    def query(self, sparql: str, bindings: dict | None = None) -> Result:
-        return self.dataset.query(sparql, initBindings=bindings or {}, initNs=PREFIXES)
+    def _run(self, sparql: str, bindings: dict | None, graphs: Sequence[str] | None):
+        """`graphs` None: the default graph is the union of all named graphs; else the
+        union of the graphs listed. `bindings` are written into the text by `substitute`."""
+        ox = self._ox
+        if bindings:
+            sparql = substitute(sparql, bindings)
+        if graphs is None:
+            return self._store.query(sparql, prefixes=self._prefixes, use_default_graph_as_union=True)
+        return self._store.query(sparql, prefixes=self._prefixes, default_graph=[ox.NamedNode(g) for g in graphs])
+
+    def select(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None) -> Rows:
+        solutions = self._run(sparql, bindings, graphs)
+        columns = [v.value for v in solutions.variables]
+        return Rows(columns, [tuple(from_ox(t) for t in solution) for solution in solutions])
+
+    def construct(self, sparql: str, bindings: dict | None = None,
+                  graphs: Sequence[str] | None = None) -> list[tuple]:
+        return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+                for t in self._run(sparql, bindings, graphs)]
+
+    def ask(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None) -> bool:
+        return bool(self._run(sparql, bindings, graphs))
+
+    def objects(self, subject: str, predicate: str) -> list:
+        """Objects of (subject, predicate) across all graphs, sorted."""
+        ox = self._ox
+        return sorted({from_ox(q.object) for q in self._store.quads_for_pattern(
+            ox.NamedNode(subject), ox.NamedNode(predicate), None, None)})
+
+    def quads(self) -> Iterator[tuple]:
+        """Every quad as (s, p, o, graph) terms; blank nodes keep their labels."""
+        for q in self._store.quads_for_pattern(None, None, None, None):
+            if isinstance(q.graph_name, self._ox.NamedNode):
+                yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), URIRef(q.graph_name.value)
+
+    def triples(self, graph: str) -> list[tuple]:
+        """The triples of one named graph as term tuples."""
+        ox = self._ox
+        return [(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
+                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
 
     # -- files ----------------------------------------------------------------------------
 
-    def serialize(self, rdflib_format: str, quads: bool) -> str:
-        """The named graphs (quad formats) or their union (triple formats) in a syntax."""
-        target = self.dataset if quads else self.union()
-        return target.serialize(format=rdflib_format, encoding="utf-8").decode("utf-8")
+    def dump(self, fmt: str = "nquads", graph: str | None = None) -> bytes:
+        ox = self._ox
+        rdf_format = getattr(ox.RdfFormat, FORMATS[fmt])
+        if graph is not None:
+            return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(graph))
+        return self._store.dump(format=rdf_format)
 
-    def write_nquads(self, path: Path) -> None:
-        """Sorted N-Quads: same graph, same bytes."""
+    def sorted_lines(self, graphs: Sequence[str] | None = None, fmt: str = "nquads") -> list[bytes]:
+        """N-Quads (or N-Triples of the union) as sorted lines: same store, same bytes."""
+        if graphs is None and fmt == "nquads":
+            lines = self.dump("nquads").splitlines()
+        else:
+            lines = []
+            for graph in graphs if graphs is not None else self.graph_names():
+                part = self.dump("ntriples", graph).splitlines()
+                suffix = f" <{graph}> .".encode() if fmt == "nquads" else b" ."
+                lines.extend(line[:-2].rstrip() + suffix for line in part if line.strip())
+        lines = [line for line in lines if line.strip()]
+        lines.sort()
+        if fmt != "nquads":   # a triple in several graphs is one triple of the union
+            lines = [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]
+        return lines
+
+    def dump_nquads(self, path: Path, graphs: Sequence[str] | None = None) -> int:
+        """Write sorted N-Quads to `path` (through a temporary file and a rename); returns
+        the number of quads. Lines are written one by one, never joined in memory."""
+        lines = self.sorted_lines(graphs)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.sorted_nquads(), encoding="utf-8")
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        try:
+            with tmp.open("wb") as handle:
+                for line in lines:
+                    handle.write(line)
+                    handle.write(b"\n")
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return len(lines)
 
-    def sorted_nquads(self) -> str:
-        lines = []
-        for name in self.graph_names():
-            text = self.dataset.graph(name).serialize(format="nt", encoding="utf-8").decode("utf-8")
-            suffix = f" <{name}> .\n"
-            lines.extend(line[:-2].rstrip() + suffix for line in text.splitlines() if line.strip())
-        return "".join(sorted(lines))
+    def close(self) -> None:
+        self.flush()
+        self._store = None
 
-    @classmethod
-    def load(cls, path: Path) -> "KnowledgeGraph":
-        kg = cls()
-        kg.dataset.parse(path, format="nquads")
-        return kg
+
+# What a variable may not be confused with: IRIs, strings (short and long) and comments.
+_SPARQL_TOKENS = re.compile(
+    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)|(?P<long>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\')'
+    r'|(?P<string>"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')|(?P<comment>#[^\n]*)'
+    r'|(?P<var>[?$](?P<name>[A-Za-z_][A-Za-z0-9_]*))'
+    r'|(?P<keyword>(?i:\bSELECT\b|\bWHERE\b|\bGROUP\s+BY\b|\bORDER\s+BY\b|\bHAVING\b|\bLIMIT\b|\bOFFSET\b)|[{}])')
+
+
+def substitute(sparql: str, terms: dict[str, object]) -> str:
+    """The query with each parameter variable replaced by its term, written in SPARQL
+    syntax by `nt_term`: the value reaches every scope (subqueries, FILTERs) the same way
+    on every engine, and no text of the value is ever read as SPARQL. Where a variable
+    must stay a variable or an expression, the term becomes one: `(term AS ?v)` in a
+    projection, `(term)` in GROUP BY, ORDER BY and HAVING."""
+    clause = "pattern"
+
+    def replace(match: re.Match) -> str:
+        nonlocal clause
+        keyword = match.group("keyword")
+        if keyword is not None:
+            word = " ".join(keyword.upper().split())
+            clause = {"SELECT": "projection", "GROUP BY": "modifier", "ORDER BY": "modifier",
+                      "HAVING": "modifier"}.get(word, "pattern")
+            return keyword
+        name = match.group("name")
+        if name is None or name not in terms:
+            return match.group(0)
+        term = nt_term(terms[name])
+        if clause == "projection":
+            return f"({term} AS ?{name})"
+        return f"({term})" if clause == "modifier" else term
+    return _SPARQL_TOKENS.sub(replace, sparql)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: a failed write never
+    destroys the last good file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+# -- terms ----------------------------------------------------------------------------------
+
+def from_ox(term):
+    """An Oxigraph term as an rdflib term (None stays None)."""
+    if term is None:
+        return None
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return URIRef(term.value)
+    if kind == "Literal":
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    if kind == "BlankNode":
+        return BNode(term.value)
+    raise StoreError(f"unsupported term {term!r}")
+
+
+def nt_string(text: str) -> str:
+    """A string as an N-Triples literal (quoted, escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def nt_term(term) -> str:
+    """One term in N-Triples syntax."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = nt_string(str(term))
+        if term.language:
+            return f'{text}@{term.language}'
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
+            return f'{text}^^<{term.datatype}>'
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise StoreError(f"not an RDF term: {term!r}")
+
+
+def ntriples(triples: Iterable[tuple]) -> str:
+    """Triples as sorted, de-duplicated N-Triples text: the plain value stages exchange."""
+    return "".join(sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples}))
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
