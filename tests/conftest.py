@@ -48,3 +48,11 @@ def full_build(tmp_path_factory):
 
 
 FAST = ("--no-reason", "--no-validate")
+
+
+def mapped(doc):
+    """A document's mapped triples as an rdflib graph, for pattern look-ups in tests."""
+    from rdflib import Graph
+
+    from kgbuild.mapping import map_document
+    return Graph().parse(data=map_document(doc), format="nt")

@@ -12,25 +12,25 @@ def test_full_build_is_clean(full_build):
 
 def test_one_agency_resource_across_documents(full_build):
     un_women = scheme("un-entity").lookup("UN Women")
-    rows = list(full_build.kg.query("""
+    rows = list(full_build.store.select("""
         SELECT DISTINCT ?agency WHERE {
           ?action a kgb:KeyAction ; kgb:responsibleParty ?agency .
           ?outcome a kgb:Outcome ; kgb:contributingAgency ?agency .
         }"""))
     assert (un_women,) in [tuple(r) for r in rows]
-    habitat = list(full_build.kg.query("""
+    habitat = list(full_build.store.select("""
         SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o kgb:contributingAgency ?a . ?a skos:prefLabel "UN-Habitat"@en }"""))
     assert int(habitat[0][0]) == 2   # "UN Habitat" (2.2) and "UN-Habitat" (3.2) are one entity
 
 
 def test_primary_and_crosscutting_targets_as_rdf(full_build):
-    rows = full_build.kg.query("""
+    rows = full_build.store.select("""
         SELECT ?kind (COUNT(?t) AS ?n) WHERE {
           ?o a kgb:Outcome ; skos:notation "3.1" ; ?p ?t .
           VALUES (?p ?kind) { (kgb:primaryTarget "primary") (kgb:crosscuttingTarget "crosscutting") }
         } GROUP BY ?kind""")
     assert {str(k): int(n) for k, n in rows} == {"primary": 18, "crosscutting": 5}
-    (link,) = full_build.kg.query("""
+    (link,) = full_build.store.select("""
         SELECT ?written ?line WHERE {
           ?o skos:notation "2.2" ; kgb:targetLink ?l .
           ?l kgb:linkedTarget sdg:11.b ; kgb:linkKind ?k ; kgb:writtenAs ?written ; kgb:sourceSpan/kgb:startLine ?line .
@@ -39,7 +39,7 @@ def test_primary_and_crosscutting_targets_as_rdf(full_build):
 
 
 def test_cited_target_has_sentence_evidence(full_build):
-    rows = list(full_build.kg.query("""
+    rows = list(full_build.store.select("""
         SELECT ?evidence WHERE { ?o skos:notation "1.1" ; kgb:targetLink ?l .
           ?l kgb:linkedTarget ?t ; kgb:evidenceText ?evidence . FILTER(?t = ?target) }""",
         {"target": SDG["5.2"]}))
@@ -47,7 +47,7 @@ def test_cited_target_has_sentence_evidence(full_build):
 
 
 def test_indicator_code_as_written_and_data_frequency(full_build):
-    rows = {(str(c), str(w), str(f)) for c, w, f in full_build.kg.query("""
+    rows = {(str(c), str(w), str(f)) for c, w, f in full_build.store.select("""
         SELECT ?code ?written ?frequency WHERE {
           ?i kgb:indicatorCode ?code ; kgb:writtenAs ?written ; kgb:dataFrequency ?frequency }""")}
     assert ("1.3.1 (N)", "1.3.1.(N)", "annually") in rows
@@ -55,7 +55,7 @@ def test_indicator_code_as_written_and_data_frequency(full_build):
 
 
 def test_indicator_values_are_typed(full_build):
-    (row,) = full_build.kg.query("""
+    (row,) = full_build.store.select("""
         SELECT ?value ?year WHERE {
           ?o skos:notation "1.1" ; kgb:hasIndicator/^kgb:subIndicatorOf ?i .
           ?i dcterms:description ?d ; kgb:baseline ?b . ?b kgb:numericValue ?value ; kgb:year ?year .

@@ -34,8 +34,8 @@ def rows_of(text: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("name", QUESTIONS)
 def test_saved_query_matches_its_golden_result(full_build, name):
-    table = run(full_build.kg, QUERIES[name])
-    actual = rows_of(format_table(full_build.kg, table, "tsv"))
+    table = run(full_build.store, QUERIES[name])
+    actual = rows_of(format_table(full_build.store, table, "tsv"))
     expected = rows_of((GOLDEN / f"{name}.tsv").read_text(encoding="utf-8"))
     assert actual[0] == expected[0]
     assert actual[1:] == expected[1:], f"{name}: result differs from tests/golden/queries/{name}.tsv"
@@ -43,7 +43,7 @@ def test_saved_query_matches_its_golden_result(full_build, name):
 
 @pytest.mark.parametrize("name", CHECKS)
 def test_violation_checks_return_no_rows(full_build, name):
-    assert run(full_build.kg, QUERIES[name]).rows == []
+    assert run(full_build.store, QUERIES[name]).rows == []
 
 
 def test_golden_answers_hold_the_facts_checked_by_hand():
@@ -92,8 +92,8 @@ def test_bad_parameters_name_what_is_valid():
 
 
 def test_goal_parameter_rolls_targets_up(full_build):
-    by_target = {str(r[0]) for r in run(full_build.kg, get("cq01-actions-supporting-target"), {"sdg": "5.2"}).rows}
-    by_goal = {str(r[0]) for r in run(full_build.kg, get("cq01-actions-supporting-target"), {"sdg": "5"}).rows}
+    by_target = {str(r[0]) for r in run(full_build.store, get("cq01-actions-supporting-target"), {"sdg": "5.2"}).rows}
+    by_goal = {str(r[0]) for r in run(full_build.store, get("cq01-actions-supporting-target"), {"sdg": "5"}).rows}
     assert by_target and by_target < by_goal
 
 

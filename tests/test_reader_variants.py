@@ -6,7 +6,9 @@ import textwrap
 
 import pytest
 
-from kgbuild.mapping import map_document
+from conftest import mapped
+
+
 from kgbuild.namespaces import KGB
 from kgbuild.readers import read_document
 from kgbuild.vocab import concept_in
@@ -79,7 +81,7 @@ def test_status_variants_map_to_the_status_scheme(tmp_path, written, concept):
     (action,) = actions(doc)
     assert action.status_text == written
     assert action.comment == "Comment text here"
-    graph = map_document(doc)
+    graph = mapped(doc)
     assert concept_in("key-action-status", concept) in set(graph.objects(None, KGB.status))
 
 
@@ -88,14 +90,14 @@ def test_no_deadline_established(tmp_path):
     (action,) = actions(doc)
     assert (action.responsible, action.deadline, action.deadline_note, action.status_text) == (
         "UN Women", None, "No deadline established", "Ongoing")
-    assert concept_in("deadline-note", "no-deadline") in set(map_document(doc).objects(None, KGB.deadlineNote))
+    assert concept_in("deadline-note", "no-deadline") in set(mapped(doc).objects(None, KGB.deadlineNote))
 
 
 def test_blank_category_is_derived_from_the_response_and_marked_derived(tmp_path):
     doc = gate(tmp_path, ["Act Country Office 2022/12 Completed"],
                response="The country office partially accepts the recommendation. It will act.", category="")
     assert doc.evaluation.recommendations[0].response.category_text is None
-    graph = map_document(doc)
+    graph = mapped(doc)
     assert concept_in("response-category", "partially-accepted") in set(graph.objects(None, KGB.responseCategory))
     assert concept_in("extraction-method", "derived-from-text") in set(graph.objects(None, KGB.responseCategoryMethod))
     evidence = {str(o) for o in graph.objects(None, KGB.responseCategoryEvidence)}
@@ -103,7 +105,7 @@ def test_blank_category_is_derived_from_the_response_and_marked_derived(tmp_path
 
 
 def test_stated_category_is_marked_stated(tmp_path):
-    graph = map_document(gate(tmp_path, ["Act Country Office 2022/12 Completed"], category="Rejected"))
+    graph = mapped(gate(tmp_path, ["Act Country Office 2022/12 Completed"], category="Rejected"))
     assert concept_in("response-category", "rejected") in set(graph.objects(None, KGB.responseCategory))
     assert concept_in("extraction-method", "stated") in set(graph.objects(None, KGB.responseCategoryMethod))
 
@@ -119,7 +121,7 @@ def test_truncated_last_row_keeps_what_is_there_and_says_so(tmp_path):
         "Hold a national dialogue on gender", "Country Office", "2023-06", "Overdue-Ini")
     warning = problems(doc, "warning")[0]
     assert warning.line == 20 and "cut off" in warning.message
-    assert len(set(map_document(doc).subject_objects(KGB.status))) == 1  # only the complete row
+    assert len(set(mapped(doc).subject_objects(KGB.status))) == 1  # only the complete row
 
 
 def test_row_cut_before_its_deadline_is_kept_as_text_with_an_error(tmp_path):
@@ -211,5 +213,5 @@ def test_erc_action_cut_off_before_its_row(tmp_path):
 
 
 def test_erc_category_is_derived(tmp_path):
-    graph = map_document(erc(tmp_path, "Train staff\n[Added: 2019/01/09]\nM&E Associate 2019/12 Completed"))
+    graph = mapped(erc(tmp_path, "Train staff\n[Added: 2019/01/09]\nM&E Associate 2019/12 Completed"))
     assert concept_in("response-category", "accepted") in set(graph.objects(None, KGB.responseCategory))

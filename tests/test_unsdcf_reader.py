@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES
-from kgbuild.mapping import map_document
+from conftest import SOURCES, mapped
+
 from kgbuild.namespaces import KGB, SDG
 from kgbuild.readers import read_document
 from kgbuild.readers.unsdcf import parse_measurement
@@ -70,7 +70,7 @@ def test_nonexistent_target_is_reported_and_not_linked(framework_doc):
     assert "3.2" not in [t.code for t in outcome(framework_doc, "3.1").targets if t.kind == "primary"]
     messages = [(p.line, p.message) for p in framework_doc.problems]
     assert any(line == 357 and "'3.2.a'" in m and "not linked" in m for line, m in messages)
-    graph = map_document(framework_doc)
+    graph = mapped(framework_doc)
     assert not [o for o in graph.objects(None, KGB.linkedTarget) if "3.2.a" in str(o)]
 
 
@@ -106,7 +106,7 @@ def test_outcome_1_1_indicators_with_typed_values(framework_doc):
 
 
 def test_indicator_links_by_kind_in_rdf(framework_doc):
-    graph = map_document(framework_doc)
+    graph = mapped(framework_doc)
     assert indicator_iri("1.b.1") == SDG["C010b02"]   # the 2023 code of the revised indicator
     assert indicator_iri("1.b.1") in set(graph.objects(None, KGB.globalIndicator))
     assert indicator_iri("3.4.2") in set(graph.objects(None, KGB.proxyFor))
@@ -202,7 +202,7 @@ def test_missing_lnob_line_is_reported(tmp_path):
 
 def test_unknown_agency_acronym_is_a_warning_and_kept_as_text(tmp_path):
     doc = framework(tmp_path, agency="UNXYZ")
-    graph = map_document(doc)
+    graph = mapped(doc)
     assert [str(o) for o in graph.objects(None, KGB.agencyText)] == ["UNXYZ"]
     assert len(set(graph.objects(None, KGB.contributingAgency))) == 1
     assert any("UNXYZ" in p.message and p.severity == "warning" and p.line == 8 for p in doc.problems)

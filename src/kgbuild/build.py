@@ -1,47 +1,80 @@
-"""The pipeline: read sources -> map to RDF -> write the dataset, with counts at every stage.
+"""The pipeline: read -> map -> align -> validate -> reason -> write, each stage a function
+that returns a `StageResult` (counts, seconds, problems). Validation never looks at the
+entailments, so it runs before reasoning adds them and needs no copy of the data graphs.
+
+The store (embedded Oxigraph) persists in `<out>/store`, so `kgbuild query`, `stats`,
+`validate` and `export` open it instead of re-parsing N-Quads; the sorted N-Quads file
+stays as the portable artefact. The build is incremental: a document whose bytes (SHA-256)
+are unchanged since the last build, under the same software and vocabularies, keeps its
+named graph and is not re-read.
 
 Named graphs:
   graph/ontology             ontology/kgbuild.ttl and the SDG ontology (OWL)
   graph/vocabulary           the SKOS schemes of ontology/vocabularies/
   graph/reference/sdg        SDG goals, targets, indicators (official IRIs)
-  graph/reference/un-entities  the shared list of UN entities
+  graph/reference/<list>     the curated lists of data/vocab/ (UN entities, LNOB groups)
   graph/source/<document>    what was read from one document
   graph/inferred/alignment   proposed SDG targets and outcomes of recommendations and actions
+  graph/inferred/reasoning   OWL 2 RL entailments
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
+import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Graph
-
-from . import paths
-from .mapping import map_document
-from .namespaces import graph_iri
-from .readers import ReaderError, read_document
+from . import __version__, paths
+from .namespaces import base_iri, graph_iri
 from .records import Document, Problem
-from .sdg import sdg_reference_graph
-from .store import KnowledgeGraph
+from .stage import StageResult
+from .store import OxigraphStore, ntriples, write_atomically
 
 NQUADS = "kgbuild.nq"
 REPORT = "build-report.json"
 VALIDATION_REPORT = "validation-report.ttl"
+STORE_DIR = "store"
+STATE = "kgbuild-state.json"          # inside the store folder: what each source graph was built from
 COUNTED_CLASSES = ["Evaluation", "Recommendation", "ManagementResponse", "KeyAction", "Finding",
                    "CooperationFramework", "ThematicArea", "Outcome", "ResultIndicator"]
+# The modules that decide what a source graph holds (a change to them rebuilds every document).
+SOURCE_GRAPH_CODE = ("readers/", "mapping", "records.py", "parties.py", "partners.py", "vocab.py", "sdg",
+                     "response_category.py", "namespaces.py")
+PARALLEL_FROM = 8                     # documents; below this a process pool costs more than it saves
+
+
+@dataclass
+class DocumentResult:
+    """What the build keeps of one document: plain values, picklable across processes."""
+    name: str
+    path: str
+    reader: str
+    sha256: str
+    summary: str
+    problems: list[Problem] = field(default_factory=list)
+    reused: bool = False
 
 
 @dataclass
 class BuildResult:
-    kg: KnowledgeGraph
-    documents: list[Document] = field(default_factory=list)
+    store: OxigraphStore
+    documents: list[DocumentResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    stages: dict[str, StageResult] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
     validation: object | None = None      # validate.Report
     counts: dict[str, int] = field(default_factory=dict)   # instances per class
+    reread: int = 0                       # documents read in this build (the rest reused)
+
+    @property
+    def timings(self) -> dict[str, float]:
+        return {name: stage.seconds for name, stage in self.stages.items()}
 
     @property
     def errors(self) -> list[Problem]:
@@ -60,109 +93,322 @@ def source_files(folder: Path) -> list[Path]:
                   if p.is_file() and not p.name.startswith(".") and p.suffix.lower() != ".md")
 
 
-def ontology_graph() -> Graph:
-    graph = Graph()
-    graph.parse(paths.ontology_dir() / "kgbuild.ttl", format="turtle")
-    graph.parse(paths.reference_dir() / "sdgs-ontology.ttl", format="turtle")
-    return graph
+# -- reference graphs -------------------------------------------------------------------------
 
-
-def vocabulary_graph() -> Graph:
-    """The SKOS schemes of ontology/vocabularies/: statuses, categories, methods …"""
+def _rdflib_file_triples(*files: Path) -> str:
+    """Turtle files as N-Triples text, blank nodes canonically labelled (the ontology's OWL
+    lists), so that the same files give the same bytes."""
+    from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
     graph = Graph()
-    for path in sorted((paths.ontology_dir() / "vocabularies").glob("*.ttl")):
+    for path in files:
         graph.parse(path, format="turtle")
-    return graph
+    return ntriples(to_canonical_graph(graph))
 
 
-def reference_graphs() -> dict[str, Graph]:
-    """The SDG list and the curated lists of data/vocab/ (UN entities, LNOB groups)."""
-    graphs = {"sdg": sdg_reference_graph(paths.reference_dir())}
+def reference_graphs() -> dict[str, str]:
+    """graph IRI -> N-Triples: ontology, vocabularies, the SDG list and the curated lists."""
+    from .sdg import sdg_reference_graph
+    graphs = {
+        graph_iri("ontology"): _rdflib_file_triples(paths.ontology_dir() / "kgbuild.ttl",
+                                                    paths.reference_dir() / "sdgs-ontology.ttl"),
+        graph_iri("vocabulary"): _rdflib_file_triples(*sorted((paths.ontology_dir() / "vocabularies").glob("*.ttl"))),
+        graph_iri("reference", "sdg"): ntriples(sdg_reference_graph(paths.reference_dir())),
+    }
     for path in sorted(paths.vocab_dir().glob("*.ttl")):
-        graphs[path.stem] = Graph().parse(path, format="turtle")
+        graphs[graph_iri("reference", path.stem)] = _rdflib_file_triples(path)
     return graphs
 
 
+def fingerprint() -> str:
+    """What a source graph depends on besides its document: the software, the base IRI and
+    every vocabulary and lexicon file. A change here rebuilds every document."""
+    digest = hashlib.sha256(f"{__version__}\n{base_iri()}\n".encode())
+    root = paths.project_root()
+    for folder in ("ontology", "data/vocab", "data/reference"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).as_posix().startswith(SOURCE_GRAPH_CODE):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# -- read and map -----------------------------------------------------------------------------
+
+def read_and_map(path: Path) -> tuple[DocumentResult, str, float, float]:
+    """Read one document and map it to N-Triples: one unit of parallel work. Returns the
+    document's summary, its graph as N-Triples text, and the read and map seconds."""
+    from .mapping import map_document
+    from .readers import ReaderError, read_document
+    started = time.perf_counter()
+    try:
+        doc = read_document(path)
+    except ReaderError as exc:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+        problem = Problem("error", str(path), exc.line, exc.message)
+        return (DocumentResult(path.stem, str(path), "", sha, f"NOT READ: {exc.message}", [problem]), "",
+                time.perf_counter() - started, 0.0)
+    read_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    text = map_document(doc)
+    map_seconds = time.perf_counter() - started
+    summary = DocumentResult(doc.name, str(path), doc.reader, doc.sha256, document_counts(doc), list(doc.problems))
+    return summary, text, read_seconds, map_seconds
+
+
+def _read_and_map_all(paths_to_read: list[Path], workers: int, on_done: Callable[[], None]):
+    if len(paths_to_read) < PARALLEL_FROM or workers <= 1:
+        for path in paths_to_read:
+            yield read_and_map(path)
+            on_done()
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for outcome in pool.map(read_and_map, paths_to_read, chunksize=4):
+            yield outcome
+            on_done()
+
+
+def _load_state(store_dir: Path, expected: str) -> dict:
+    state_path = store_dir / STATE
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if state.get("fingerprint") == expected else {}
+
+
+def check_writable(out_dir: Path) -> None:
+    """Fail before any work when the output folder cannot be written."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OSError(f"{out_dir}: output folder is not writable ({exc.strerror or exc})") from exc
+
+
+# -- the pipeline -----------------------------------------------------------------------------
+
 def build(sources: Path | None = None, out_dir: Path | None = None,
           progress: Callable[[str], None] = lambda message: None, write: bool = True,
-          align: bool = True, reason: bool = True, validate: bool = True) -> BuildResult:
+          align: bool = True, reason: bool = True, validate: bool = True,
+          workers: int | None = None, incremental: bool = True, bar: bool = False) -> BuildResult:
+    """Run the pipeline. `write` False keeps everything in memory (tests, benchmarks);
+    `bar` shows a progress bar on the terminal for the long stages."""
     sources = sources or paths.sources_dir()
     out_dir = out_dir or paths.build_dir()
-    kg = KnowledgeGraph()
-    result = BuildResult(kg)
-
-    started = time.perf_counter()
-    kg.add_graph(graph_iri("ontology"), ontology_graph())
-    kg.add_graph(graph_iri("vocabulary"), vocabulary_graph())
-    for name, graph in reference_graphs().items():
-        kg.add_graph(graph_iri("reference", name), graph)
-    result.timings["reference"] = time.perf_counter() - started
-    progress(f"reference: {len(kg.graph(graph_iri('reference', 'sdg')))} SDG triples, "
-             f"{len(kg.graph(graph_iri('ontology')))} ontology triples")
-
-    started = time.perf_counter()
     files = source_files(sources)
     if not files:
         raise FileNotFoundError(f"{sources}: no documents to read (Markdown notes and hidden files are not documents)")
-    for path in files:
-        try:
-            doc = read_document(path)
-        except ReaderError as exc:
-            result.problems.append(Problem("error", str(path), exc.line, exc.message))
-            progress(f"read {path.name}: NOT READ: {exc.message}")
-            continue
-        result.documents.append(doc)
-    result.timings["read"] = time.perf_counter() - started
+    if write:
+        check_writable(out_dir)
+    workers = workers or os.cpu_count() or 1
+
+    store_dir = out_dir / STORE_DIR
+    expected = fingerprint()
+    state = _load_state(store_dir, expected) if (write and incremental) else {}
+    # The build works in memory and persists the store at the end in one swap, so a build
+    # that fails half-way leaves the last good store (and N-Quads) as they were.
+    store = OxigraphStore()
+    result = BuildResult(store)
 
     started = time.perf_counter()
-    for doc in result.documents:
-        kg.add_graph(graph_iri("source", doc.name), map_document(doc))
-        result.problems.extend(doc.problems)
-        progress(f"read {doc.path.name} [{doc.reader}]: {_document_counts(doc)}"
-                 f"{_problem_counts(doc.problems)}")
-    result.timings["map"] = time.perf_counter() - started
+    for name, text in reference_graphs().items():
+        store.replace_graph(name, text)
+    result.stages["reference"] = StageResult(
+        "reference", f"{store.count(graph_iri('reference', 'sdg'))} SDG triples, "
+        f"{store.count(graph_iri('ontology'))} ontology triples", seconds=time.perf_counter() - started)
+    progress(f"reference: {result.stages['reference'].summary}")
+
+    previous = OxigraphStore(store_dir, read_only=True) if state else None
+    _read_and_map_stage(result, files, state.get("documents", {}), previous, workers, progress, bar)
+    del previous
 
     if align:
         from .align_graph import align as run_alignment
-        started = time.perf_counter()
-        inferred = run_alignment(kg)
-        kg.add_graph(graph_iri("inferred", "alignment"), inferred)
-        result.timings["align"] = time.perf_counter() - started
-        progress(f"align: {_alignment_counts(kg)}")
-
-    if reason:
-        from .reason import reason as run_reasoning
-        started = time.perf_counter()
-        kg.add_graph(graph_iri("inferred", "reasoning"), run_reasoning(kg))
-        result.timings["reason"] = time.perf_counter() - started
-        progress(f"reason: {len(kg.graph(graph_iri('inferred', 'reasoning')))} triples entailed (OWL 2 RL)")
-
+        _run_stage(result, "align", lambda: run_alignment(store), progress)
+    else:
+        store.remove_graph(graph_iri("inferred", "alignment"))
     if validate:
+        # Validation looks at everything but the entailments, so it runs before they are
+        # added: its queries then read the union of the store's graphs, with no copy.
         from .validate import validate as run_validation
         started = time.perf_counter()
-        result.validation = run_validation(kg)
-        result.timings["validate"] = time.perf_counter() - started
-        progress(f"validate: {result.validation.violations} violations, "
-                 f"{result.validation.count('Warning')} warnings, {result.validation.count('Info')} infos")
+        report = run_validation(store)
+        result.validation = report
+        result.stages["validate"] = StageResult(
+            "validate", f"{report.violations} violations, {report.count('Warning')} warnings, "
+            f"{report.count('Info')} infos",
+            counts={"violations": report.violations, "warnings": report.count("Warning"),
+                    "infos": report.count("Info")}, seconds=time.perf_counter() - started, detail=report)
+        progress(f"validate: {result.stages['validate'].summary}")
+    if reason:
+        from .reason import reason as run_reasoning
+        _run_stage(result, "reason", lambda: run_reasoning(store), progress)
+    else:
+        store.remove_graph(graph_iri("inferred", "reasoning"))
+    persisting = None
+    if write:
+        # The graph is final: write the N-Quads, and build the persisted store from them in
+        # a thread while the counts and reports are made (Oxigraph runs outside the GIL).
+        started = time.perf_counter()
+        nquads = out_dir / NQUADS
+        quads = store.dump_nquads(nquads)
+        persisting = _Persist(store_dir, nquads)
+        persisting.start()
+        write_seconds = time.perf_counter() - started
 
-    result.counts = class_counts(kg)
+    result.counts = class_counts(store)
     if write:
         started = time.perf_counter()
-        out_dir.mkdir(parents=True, exist_ok=True)
-        nquads = out_dir / NQUADS
-        kg.write_nquads(nquads)
-        report = out_dir / REPORT
-        report.write_text(json.dumps(build_report(result), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        result.outputs = [nquads, report]
+        report_path = out_dir / REPORT
+        result.outputs = [nquads, report_path]
         if result.validation is not None:
             shacl_report = out_dir / VALIDATION_REPORT
             result.validation.write(shacl_report)
             result.outputs.append(shacl_report)
-        result.timings["write"] = time.perf_counter() - started
+        documents = {str(Path(doc.path).resolve()): {"sha256": doc.sha256, "name": doc.name, "reader": doc.reader,
+                                                     "summary": doc.summary,
+                                                     "problems": [[p.severity, p.path, p.line, p.message]
+                                                                  for p in doc.problems]}
+                     for doc in result.documents if doc.reader}
+        state = json.dumps({"fingerprint": expected, "documents": documents}, indent=1, sort_keys=True).encode()
+        persisting.finish(state)
+        result.stages["write"] = StageResult("write", f"{quads} quads", {"quads": quads},
+                                             write_seconds + time.perf_counter() - started)
+        write_atomically(report_path, (json.dumps(build_report(result), indent=2, sort_keys=True) + "\n").encode())
     return result
 
 
-def _document_counts(doc: Document) -> str:
+class _Persist:
+    """Build the store folder that `query`, `stats`, `validate` and `export` open, beside
+    the old one, then swap it in: a build that fails leaves the last good store."""
+
+    def __init__(self, store_dir: Path, nquads: Path):
+        import threading
+        self.store_dir, self.nquads = store_dir, nquads
+        self.fresh = store_dir.with_name(f".{store_dir.name}-new")
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, name="persist-store", daemon=True)
+
+    def start(self) -> None:
+        if self.fresh.exists():
+            shutil.rmtree(self.fresh)
+        self.thread.start()
+
+    def _load(self) -> None:
+        try:
+            disk = OxigraphStore(self.fresh)
+            disk.load_nquads_file(self.nquads)
+            disk.close()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread by finish()
+            self.error = exc
+
+    def finish(self, state: bytes) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        (self.fresh / STATE).write_bytes(state)
+        old = self.store_dir.with_name(f".{self.store_dir.name}-old")
+        if old.exists():
+            shutil.rmtree(old)
+        if self.store_dir.exists():
+            self.store_dir.rename(old)
+        self.fresh.rename(self.store_dir)
+        if old.exists():
+            shutil.rmtree(old)
+
+
+def _run_stage(result: BuildResult, name: str, run: Callable[[], StageResult],
+               progress: Callable[[str], None]) -> None:
+    started = time.perf_counter()
+    stage = run()
+    stage.seconds = time.perf_counter() - started
+    result.stages[name] = stage
+    result.problems.extend(stage.problems)
+    progress(f"{name}: {stage.summary}")
+
+
+def _read_and_map_stage(result: BuildResult, files: list[Path], known_documents: dict,
+                        previous: OxigraphStore | None, workers: int, progress: Callable[[str], None],
+                        bar: bool) -> None:
+    """Re-read only what changed (its graph is copied from the previous store otherwise);
+    read and map in a process pool; load each document's graph."""
+    store = result.store
+    started = time.perf_counter()
+    wanted, reused = [], []
+    existing = set(previous.graph_names()) if previous is not None else set()
+    for path in files:
+        known = known_documents.get(str(path.resolve()))
+        graph = graph_iri("source", known["name"]) if known else None
+        if known and graph in existing and hashlib.sha256(path.read_bytes()).hexdigest() == known["sha256"]:
+            store.replace_graph(graph, previous.dump("ntriples", graph))
+            reused.append(DocumentResult(known["name"], str(path), known["reader"], known["sha256"], known["summary"],
+                                         [Problem(*p) for p in known["problems"]], reused=True))
+        else:
+            wanted.append(path)
+
+    read_seconds = map_seconds = 0.0
+    done: list[DocumentResult] = []
+    with _progress_bar(bar, len(wanted), "read and map") as advance:
+        for summary, text, read_s, map_s in _read_and_map_all(wanted, workers, advance):
+            read_seconds += read_s
+            map_seconds += map_s
+            if summary.reader:
+                store.replace_graph(graph_iri("source", summary.name), text)
+            done.append(summary)
+    wall = time.perf_counter() - started
+    documents = sorted(done + reused, key=lambda d: d.path)
+    for doc in documents:
+        result.problems.extend(doc.problems)
+        if doc.reader:
+            note = " (unchanged, reused)" if doc.reused else ""
+            progress(f"read {Path(doc.path).name} [{doc.reader}]{note}: {doc.summary}{_problem_counts(doc.problems)}")
+        else:
+            progress(f"read {Path(doc.path).name}: {doc.summary}")
+    result.documents = [d for d in documents]
+    result.reread = len(wanted)
+    # Reading and mapping run together per document (one unit of parallel work); the wall
+    # time is split between the two stages in proportion to their summed worker seconds.
+    share = read_seconds / (read_seconds + map_seconds) if read_seconds + map_seconds else 0.5
+    read_ok = sum(1 for d in done if d.reader)
+    result.stages["read"] = StageResult(
+        "read", f"{read_ok} of {len(wanted)} documents read, {len(reused)} unchanged and reused",
+        {"documents": len(files), "read": read_ok, "reused": len(reused), "not_read": len(wanted) - read_ok},
+        wall * share)
+    result.stages["map"] = StageResult(
+        "map", f"{len(done)} source graphs", {"graphs": read_ok}, wall * (1 - share))
+    progress(f"read: {result.stages['read'].summary}")
+
+
+class _progress_bar:
+    """A rich progress bar on a terminal; nothing when output is not a terminal."""
+
+    def __init__(self, enabled: bool, total: int, label: str):
+        self.enabled = enabled and total > 0 and sys.stderr.isatty()
+        self.total, self.label = total, label
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import Progress
+        self._progress = Progress(transient=True)
+        self._progress.start()
+        task = self._progress.add_task(self.label, total=self.total)
+        return lambda: self._progress.advance(task)
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self._progress.stop()
+        return False
+
+
+def document_counts(doc: Document) -> str:
     if doc.framework is not None:
         return _framework_counts(doc.framework)
     ev = doc.evaluation
@@ -174,17 +420,6 @@ def _document_counts(doc: Document) -> str:
     if ev.findings:
         parts.append(f"{len(ev.findings)} findings")
     return ", ".join(parts)
-
-
-def _alignment_counts(kg: KnowledgeGraph) -> str:
-    (row,) = kg.query("""
-        SELECT (COUNT(DISTINCT ?a) AS ?alignments) (COUNT(DISTINCT ?st) AS ?targets) (COUNT(DISTINCT ?so) AS ?outcomes)
-               (COUNT(DISTINCT ?item) AS ?items) WHERE {
-          { ?a a kgb:Alignment } UNION { ?i kgb:supportsTarget ?t BIND(CONCAT(STR(?i), STR(?t)) AS ?st) BIND(?i AS ?item) }
-          UNION { ?i kgb:supportsOutcome ?o BIND(CONCAT(STR(?i), STR(?o)) AS ?so) }
-        }""")
-    return (f"{int(row[0])} alignments; {int(row[1])} supportsTarget links on {int(row[3])} items; "
-            f"{int(row[2])} supportsOutcome links")
 
 
 def _framework_counts(fw) -> str:
@@ -205,9 +440,9 @@ def _problem_counts(problems: list[Problem]) -> str:
     return f"; {errors} errors, {warnings} warnings" if problems else ""
 
 
-def class_counts(kg: KnowledgeGraph) -> dict[str, int]:
+def class_counts(store: OxigraphStore) -> dict[str, int]:
     """Instances of each kgb class across the source graphs."""
-    rows = kg.query("""
+    rows = store.select("""
         SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
           GRAPH ?g { ?s a ?class }
           FILTER(STRSTARTS(STR(?class), STR(kgb:)))
@@ -220,10 +455,12 @@ def class_counts(kg: KnowledgeGraph) -> dict[str, int]:
 
 def build_report(result: BuildResult) -> dict:
     return {
-        "documents": {doc.path.name: {"reader": doc.reader, "sha256": doc.sha256, "summary": _document_counts(doc)}
+        "documents": {Path(doc.path).name: {"reader": doc.reader, "sha256": doc.sha256, "summary": doc.summary,
+                                            "reused": doc.reused}
                       for doc in result.documents},
+        "stages": {name: stage.as_dict() for name, stage in result.stages.items()},
         "classes": result.counts,
-        "graphs": {str(name): len(result.kg.graph(name)) for name in result.kg.graph_names()},
+        "graphs": result.store.counts(),
         "problems": [{"severity": p.severity, "file": Path(p.path).name, "line": p.line, "message": p.message}
                      for p in result.problems],
     }

@@ -24,13 +24,26 @@ def _echo_err(message: str) -> None:
 
 
 def _built_graph(path: Path | None):
+    """The built store, opened read-only (no re-parsing), or the graph file given with --input
+    loaded into a store in memory."""
     from . import paths
-    from .build import NQUADS
-    from .store import KnowledgeGraph
-    path = path or paths.build_dir() / NQUADS
-    if not path.is_file():
-        raise Failure(f"{path}: no built graph; run `kgbuild build` first")
-    return KnowledgeGraph.load(path)
+    from .build import NQUADS, STORE_DIR
+    from .store import OxigraphStore, StoreError
+    try:
+        if path is None:
+            store_dir = paths.build_dir() / STORE_DIR
+            if store_dir.is_dir():
+                return OxigraphStore(store_dir, read_only=True)
+            path = paths.build_dir() / NQUADS
+        if path.is_dir():
+            return OxigraphStore(path, read_only=True)
+        if not path.is_file():
+            raise Failure(f"{path}: no built graph; run `kgbuild build` first")
+        store = OxigraphStore()
+        store.load(path)
+        return store
+    except StoreError as exc:
+        raise Failure(str(exc)) from exc
 
 
 class _Group(click.Group):
@@ -70,20 +83,26 @@ def main(base: str | None) -> None:
 @click.option("--no-align", is_flag=True, help="Skip the alignment to SDG targets and outcomes.")
 @click.option("--no-reason", is_flag=True, help="Skip OWL-RL reasoning.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL validation gate (for quick iterations only).")
+@click.option("--full", is_flag=True, help="Re-read every document, even those unchanged since the last build.")
+@click.option("-j", "--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes that read and map documents (default: one per core).")
 def build(sources: Path | None, out: Path | None, quiet: bool, no_align: bool, no_reason: bool,
-          no_validate: bool) -> None:
+          no_validate: bool, full: bool, workers: int | None) -> None:
     """Read every document in the sources folder, align, reason and validate, and write the
     graph (sorted N-Quads), a JSON build report and the SHACL report to the output folder.
 
     Exit 1 when a document or row could not be read or the graph has SHACL violations."""
     from .build import build as run_build
+    from .store import StoreError
     try:
         result = run_build(sources, out, progress=(lambda m: None) if quiet else click.echo,
-                           align=not no_align, reason=not no_reason, validate=not no_validate)
-    except (FileNotFoundError, OSError, ValueError) as exc:
+                           align=not no_align, reason=not no_reason, validate=not no_validate,
+                           workers=workers, incremental=not full, bar=not quiet)
+    except (FileNotFoundError, OSError, ValueError, StoreError) as exc:
         raise Failure(str(exc)) from exc
     click.echo("built: " + ", ".join(f"{n} {name}" for name, n in result.counts.items()))
-    click.echo(f"graphs: {len(result.kg.graph_names())} named graphs, {len(result.kg)} triples")
+    click.echo(f"graphs: {len(result.store.graph_names())} named graphs, {len(result.store)} quads; "
+               f"{result.reread} of {len(result.documents)} documents read, the rest unchanged")
     for path in result.outputs:
         click.echo(f"wrote {path}")
     click.echo("times: " + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items()))
@@ -104,8 +123,8 @@ def build(sources: Path | None, out: Path | None, quiet: bool, no_align: bool, n
               type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml"]),
               help="RDF syntax. turtle, nt and xml hold the union of all graphs; the others keep named graphs.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output).")
-@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Built graph to read (default: data/build/kgbuild.nq).")
+@click.option("--input", "input_path", type=click.Path(path_type=Path),
+              help="Graph file (or store folder) to read instead of the built store (data/build/store).")
 def export(fmt: str, output: Path | None, input_path: Path | None) -> None:
     """Export the built graph in a standard RDF syntax."""
     from .export import serialize
@@ -119,19 +138,19 @@ def export(fmt: str, output: Path | None, input_path: Path | None) -> None:
 
 
 @main.command()
-@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Built graph to read (default: data/build/kgbuild.nq).")
+@click.option("--input", "input_path", type=click.Path(path_type=Path),
+              help="Graph file (or store folder) to read instead of the built store (data/build/store).")
 def stats(input_path: Path | None) -> None:
     """Summarize the built graph: graphs, classes, key-action statuses."""
     from .build import class_counts
-    kg = _built_graph(input_path)
+    store = _built_graph(input_path)
     click.echo("named graphs:")
-    for name in kg.graph_names():
-        click.echo(f"  {len(kg.graph(name)):>7}  {name}")
-    click.echo("classes:")
-    for name, n in class_counts(kg).items():
+    for name, n in store.counts().items():
         click.echo(f"  {n:>7}  {name}")
-    rows = kg.query("""
+    click.echo("classes:")
+    for name, n in class_counts(store).items():
+        click.echo(f"  {n:>7}  {name}")
+    rows = store.select("""
         SELECT ?label (COUNT(?a) AS ?n) WHERE {
           ?a a kgb:KeyAction .
           OPTIONAL { ?a kgb:status ?s . ?s skos:prefLabel ?l }
@@ -143,21 +162,22 @@ def stats(input_path: Path | None) -> None:
 
 
 @main.command()
-@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Graph to validate (default: data/build/kgbuild.nq).")
+@click.option("--input", "input_path", type=click.Path(path_type=Path),
+              help="Graph file (or store folder) to validate instead of the built store (data/build/store).")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the SHACL validation report (Turtle; default: next to the input).")
-def validate(input_path: Path | None, report: Path | None) -> None:
-    """Validate the built graph against shapes/ with pySHACL; exit 1 on violations.
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: the shapes compiled to whole-graph SPARQL on the store; pyshacl: the reference engine.")
+def validate(input_path: Path | None, report: Path | None, engine: str) -> None:
+    """Validate the built graph against shapes/; exit 1 on violations.
 
     Results are grouped by shape, each with its source document and line."""
     from . import paths
-    from .build import NQUADS, VALIDATION_REPORT
+    from .build import VALIDATION_REPORT
     from .validate import format_report, validate as run_validation
-    input_path = input_path or paths.build_dir() / NQUADS
-    outcome = run_validation(_built_graph(input_path))
+    outcome = run_validation(_built_graph(input_path), engine=engine)
     click.echo(format_report(outcome))
-    report = report or input_path.parent / VALIDATION_REPORT
+    report = report or (input_path.parent if input_path else paths.build_dir()) / VALIDATION_REPORT
     outcome.write(report)
     _echo_err(f"wrote {report}")
     sys.exit(EXIT_DATA_ERRORS if outcome.violations else EXIT_OK)
@@ -209,8 +229,8 @@ def list_queries() -> None:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True)
-@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Built graph to query (default: data/build/kgbuild.nq).")
+@click.option("--input", "input_path", type=click.Path(path_type=Path),
+              help="Graph file (or store folder) to query instead of the built store (data/build/store).")
 def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, input_path: Path | None) -> None:
     """Run a saved query by NAME (see `kgbuild queries`), or any file with --file.
 
@@ -226,19 +246,37 @@ def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fm
         given[key.strip()] = value
     try:
         saved = get(name) if name else parse_query_file(query_file)
-        kg = _built_graph(input_path)
-        table = run(kg, saved, given)
+        store = _built_graph(input_path)
+        table = run(store, saved, given)
         from .namespaces import graph_iri
-        if graph_iri("inferred", "reasoning") not in kg.graph_names():
+        if graph_iri("inferred", "reasoning") not in store.graph_names():
             _echo_err("note: this graph was built without reasoning; queries that walk entailed "
                       "inverses (e.g. cq15) return less")
     except QueryError as exc:
         raise Failure(str(exc)) from exc
-    output = format_table(kg, table, fmt)
+    output = format_table(store, table, fmt)
     click.echo(output, nl=not output.endswith("\n"))
     if saved.is_check and table.rows:
         _echo_err(f"check {saved.name} failed: {len(table.rows)} rows")
         sys.exit(EXIT_DATA_ERRORS)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder to write the documents to (their ground truth goes to OUT/.truth).")
+@click.option("--documents", "-n", type=click.IntRange(1, 100000), default=10, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+def synth(out: Path, documents: int, seed: int) -> None:
+    """Write a synthetic corpus in the three real layouts (GATE, ERC, UNSDCF) with its
+    ground truth, for benchmarks and scale tests. Same seed, same bytes."""
+    from .synth import generate
+    try:
+        summary = generate(out, documents, seed=seed)
+    except OSError as exc:
+        raise Failure(f"{out}: {exc.strerror or exc}") from exc
+    families = ", ".join(f"{n} {family}" for family, n in summary.documents.items())
+    click.echo(f"wrote {summary.total_documents} documents ({families}) to {out}: {summary.recommendations} "
+               f"recommendations, {summary.key_actions} key actions; ground truth in {summary.truth_dir}")
 
 
 @main.command()

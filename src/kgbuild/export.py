@@ -1,11 +1,11 @@
 """Serialize the built dataset in the standard RDF syntaxes.
 
 Quad formats (nquads, trig, jsonld) keep the named graphs; triple formats (turtle, nt,
-xml) hold the union of all graphs, since they cannot name graphs.
+xml) hold the union of all graphs, since they cannot name graphs. N-Quads and N-Triples
+come sorted straight from the store; the others go through rdflib, whose writers sort
+subjects and predicates, so the same graph gives the same bytes.
 """
 from __future__ import annotations
-
-from .store import KnowledgeGraph
 
 FORMATS = {
     # name: (rdflib format, keeps named graphs, file suffix)
@@ -18,13 +18,20 @@ FORMATS = {
 }
 
 
-def serialize(kg: KnowledgeGraph, fmt: str) -> str:
+def serialize(store, fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     rdflib_format, quads, _ = FORMATS[fmt]
-    if fmt == "nquads":
-        return kg.sorted_nquads()
-    if fmt == "nt":
-        union = kg.union().serialize(format="nt", encoding="utf-8").decode("utf-8")
-        return "".join(sorted(line + "\n" for line in union.splitlines() if line.strip()))
-    return kg.serialize(rdflib_format, quads)
+    if fmt in ("nquads", "nt"):
+        lines = store.sorted_lines(fmt="nquads" if fmt == "nquads" else "ntriples")
+        return b"".join(line + b"\n" for line in lines).decode("utf-8")
+    from rdflib import Dataset, Graph
+
+    from .namespaces import PREFIXES
+    # Terms are copied (not re-parsed), so blank nodes keep their canonical labels.
+    target = Dataset() if quads else Graph()
+    for prefix, namespace in PREFIXES.items():
+        target.bind(prefix, namespace, override=True)
+    for s, p, o, graph in store.quads():
+        (target.graph(graph) if quads else target).add((s, p, o))
+    return target.serialize(format=rdflib_format, encoding="utf-8").decode("utf-8")

@@ -7,12 +7,13 @@ every node has a minted IRI, so sorted N-Quads are byte-identical from build to 
 from __future__ import annotations
 
 import pycountry
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from . import response_category
 from .namespaces import KGB, OA, RFC5147, VOCAB, base_iri, mint, slug
 from .parties import parse_party
+from .store import nt_string, nt_term
 from .records import Document, Evaluation, KeyAction, ManagementResponse, Problem, Recommendation, Span
 from .vocab import concept_in, normalize_label, scheme
 
@@ -40,7 +41,7 @@ def agency_iri(name: str | None) -> URIRef | None:
 class DocumentMapper:
     def __init__(self, doc: Document):
         self.doc = doc
-        self.graph = Graph()
+        self.lines: set[str] = set()     # the graph as N-Triples lines: a plain value, cheap to pass on
         self.doc_iri = document_iri(doc.name)
         self.office: URIRef | None = None
         self.agency: URIRef | None = None
@@ -49,15 +50,18 @@ class DocumentMapper:
 
     def add(self, s, p, o) -> None:
         if o is not None:
-            self.graph.add((s, p, o))
+            self.lines.add(f"<{s}> <{p}> {nt_term(o)} .\n")
 
     def text(self, s, p, value: str | None) -> None:
         if value is not None and str(value).strip():
-            self.graph.add((s, p, Literal(value)))
+            self.lines.add(f"<{s}> <{p}> {nt_string(str(value))} .\n")
 
     def typed(self, s, p, value, datatype) -> None:
         if value is not None:
-            self.graph.add((s, p, Literal(str(value), datatype=datatype)))
+            self.lines.add(f"<{s}> <{p}> {nt_string(str(value))}^^<{datatype}> .\n")
+
+    def ntriples(self) -> str:
+        return "".join(sorted(self.lines))
 
     def warn(self, line: int, message: str, severity: str = "warning") -> None:
         self.doc.problems.append(Problem(severity, str(self.doc.path), line, message))
@@ -70,8 +74,8 @@ class DocumentMapper:
         self.add(span_iri, RDF.type, OA.SpecificResource)
         self.add(span_iri, OA.hasSource, self.doc_iri)
         self.add(span_iri, OA.hasSelector, selector)
-        self.typed(span_iri, KGB.startLine, span.start, XSD.positiveInteger)
-        self.typed(span_iri, KGB.endLine, span.end, XSD.positiveInteger)
+        self.typed(span_iri, KGB.startLine, span.start, XSD.integer)
+        self.typed(span_iri, KGB.endLine, span.end, XSD.integer)
         self.add(selector, RDF.type, OA.FragmentSelector)
         self.add(selector, DCTERMS.conformsTo, RFC5147)
         # RFC 5147 counts line positions from 0: lines a..b are "line=(a-1),b".
@@ -92,7 +96,7 @@ class DocumentMapper:
 
     # -- document -------------------------------------------------------------------------
 
-    def map(self) -> Graph:
+    def map(self) -> str:
         doc = self.doc
         self.add(self.doc_iri, RDF.type, KGB.SourceDocument)
         self.text(self.doc_iri, DCTERMS.identifier, doc.name)
@@ -100,10 +104,10 @@ class DocumentMapper:
         self.text(self.doc_iri, DCTERMS["format"], "text/plain")
         self.text(self.doc_iri, KGB.documentFamily, doc.reader)
         self.text(self.doc_iri, KGB.sha256, doc.sha256)
-        self.typed(self.doc_iri, KGB.lineCount, doc.line_count, XSD.nonNegativeInteger)
+        self.typed(self.doc_iri, KGB.lineCount, doc.line_count, XSD.integer)
         if doc.evaluation is not None:
             self.evaluation(doc.evaluation)
-        return self.graph
+        return self.ntriples()
 
     def evaluation(self, ev: Evaluation) -> None:
         iri = evaluation_iri(self.doc.name)
@@ -201,7 +205,7 @@ class DocumentMapper:
         position, number as written, label and text."""
         self.add(iri, RDF.type, rdf_type)
         self.provenance(iri, record.span)
-        self.typed(iri, KGB.ordinal, record.ordinal, XSD.positiveInteger)
+        self.typed(iri, KGB.ordinal, record.ordinal, XSD.integer)
         self.text(iri, KGB.numberAsWritten, record.number)
         self.text(iri, RDFS.label, label)
         self.text(iri, DCTERMS.description, record.text)
@@ -317,7 +321,8 @@ def _short(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def map_document(doc: Document) -> Graph:
+def map_document(doc: Document) -> str:
+    """One document's named graph as sorted N-Triples text."""
     if doc.framework is not None:
         from .mapping_framework import FrameworkMapper
         return FrameworkMapper(doc).map()

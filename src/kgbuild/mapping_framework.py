@@ -26,10 +26,10 @@ def partner_iri(name: str) -> URIRef:
 
 
 class FrameworkMapper(DocumentMapper):
-    def map(self):
+    def map(self) -> str:
         super().map()
         self.framework(self.doc.framework)
-        return self.graph
+        return self.ntriples()
 
     def framework(self, fw: Framework) -> None:
         iri = mint("framework", self.doc.name)
@@ -125,7 +125,7 @@ class FrameworkMapper(DocumentMapper):
     def indicator(self, iri: URIRef, ind: ResultIndicator) -> None:
         self.add(iri, RDF.type, KGB.ResultIndicator)
         self.provenance(iri, ind.span)
-        self.typed(iri, KGB.ordinal, ind.ordinal, XSD.positiveInteger)
+        self.typed(iri, KGB.ordinal, ind.ordinal, XSD.integer)
         self.text(iri, RDFS.label, _short(ind.label))
         self.text(iri, DCTERMS.description, ind.label)
         if ind.code:

@@ -60,9 +60,12 @@ class Lexicon:
         self.evaluated_office = {normalize_label(w) for w in data["evaluated_office"]}
         self.entity_units = {normalize_label(w) for w in data["entity_units"]}
         self.agencies = scheme("un-entity")
-        self.multiword = sorted(
-            {label for label in self._all_agency_labels() | self.orgs if " " in label},
-            key=lambda s: -len(s.split()))
+        # Multi-word names by word count, longest first: the longest name wins.
+        by_length: dict[int, set[str]] = {}
+        for label in self._all_agency_labels() | self.orgs:
+            if " " in label:
+                by_length.setdefault(len(label.split()), set()).add(normalize_label(label))
+        self.multiword = sorted(by_length.items(), reverse=True)
         self._head_words = sorted(w for w in set(self.posts) | set(self.units) if w[:1].isupper())
 
     def _all_agency_labels(self) -> set[str]:
@@ -130,14 +133,12 @@ class Lexicon:
         return out
 
     def _merge_multiword(self, raw, i):
-        for label in self.multiword:
-            n = len(label.split())
+        for n, names in self.multiword:
             if i + n > len(raw):
                 continue
             words = [w for w, _, _ in raw[i:i + n]]
             joined = " ".join(words)
-            if normalize_label(joined.rstrip(",")) == normalize_label(label) and all(
-                    not w.endswith(",") for w in words[:-1]):
+            if normalize_label(joined.rstrip(",")) in names and all(not w.endswith(",") for w in words[:-1]):
                 return joined, raw[i][1], raw[i + n - 1][2], n
         return None
 

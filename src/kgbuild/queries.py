@@ -23,6 +23,7 @@ from rdflib.namespace import RDFS, SKOS, XSD
 
 from . import paths
 from .namespaces import base_iri
+from .store import Rows
 
 HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>\w+)\s*\((?P<type>\w+)\)\s*=\s*(?P<default>.*?)\s*(?:--\s*(?P<doc>.*))?$")
@@ -130,29 +131,19 @@ def bindings(query: SavedQuery, given: dict[str, str]) -> dict[str, object]:
     return {name: to_term(p, given.get(name, p.default)) for name, p in known.items()}
 
 
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[object]]
-    raw: object            # the rdflib result, for standard serializations
+def run(store, query: SavedQuery, given: dict[str, str] | None = None) -> Rows:
+    return store.select(query.text, bindings(query, given or {}))
 
 
-def run(kg, query: SavedQuery, given: dict[str, str] | None = None) -> Table:
-    result = kg.query(query.text, bindings(query, given or {}))
-    columns = [str(v) for v in result.vars]
-    return Table(columns, [list(row) for row in result], result)
+def run_text(store, text: str) -> Rows:
+    return store.select(text)
 
 
-def run_text(kg, text: str) -> Table:
-    result = kg.query(text)
-    return Table([str(v) for v in result.vars], [list(row) for row in result], result)
-
-
-def _label(kg, term) -> str | None:
+def _label(store, term) -> str | None:
     if not isinstance(term, URIRef):
         return None
     for prop in (RDFS.label, SKOS.prefLabel):
-        values = sorted(str(v) for v in kg.objects(term, prop))
+        values = sorted(str(v) for v in store.objects(term, prop))
         if values:
             return values[0]   # several labels (spellings of one partner): always the same one
     return None
@@ -162,11 +153,11 @@ def _cell(term) -> str:
     return "" if term is None else str(term)
 
 
-def format_table(kg, table: Table, fmt: str) -> str:
+def format_table(store, table: Rows, fmt: str) -> str:
     """table (aligned text, labels beside IRIs), csv / tsv (a *_label column after each
     IRI column), json (SPARQL 1.1 Query Results JSON)."""
     if fmt == "json":
-        return table.raw.serialize(format="json").decode("utf-8")
+        return table.to_json()
     iri_columns = [i for i, _ in enumerate(table.columns) if any(isinstance(r[i], URIRef) for r in table.rows)]
     if fmt in ("csv", "tsv"):
         header, rows = [], []
@@ -179,7 +170,7 @@ def format_table(kg, table: Table, fmt: str) -> str:
             for i, term in enumerate(row):
                 out.append(_cell(term))
                 if i in iri_columns:
-                    out.append(_label(kg, term) or "")
+                    out.append(_label(store, term) or "")
             rows.append(out)
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -188,7 +179,7 @@ def format_table(kg, table: Table, fmt: str) -> str:
         return buffer.getvalue()
     if fmt != "table":
         raise QueryError(f"unknown format {fmt!r}; formats: table, csv, tsv, json")
-    cells = [[(f"{_label(kg, t)} <{t}>" if _label(kg, t) else _cell(t)) if isinstance(t, URIRef) else _cell(t)
+    cells = [[(f"{_label(store, t)} <{t}>" if _label(store, t) else _cell(t)) if isinstance(t, URIRef) else _cell(t)
               for t in row] for row in table.rows]
     cells = [[c if len(c) <= 90 else c[:89] + "…" for c in row] for row in cells]
     widths = [max([len(name)] + [len(r[i]) for r in cells]) for i, name in enumerate(table.columns)]

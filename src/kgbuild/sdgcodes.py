@@ -6,15 +6,13 @@ reported, never linked.
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import URIRef
 
-from . import paths
-from .sdg import SDG_CSV
+from .sdg import sdg_rows
 
 # goal, then '.' (a space may follow the dot before a letter: '11. b') and the target
 # part, or a letter glued to the goal ('4c'); an optional third part makes it
@@ -39,9 +37,8 @@ class CodeMatch:
 def _official() -> dict[str, dict[str, str]]:
     """kind -> {code: IRI} from the official CSV."""
     table: dict[str, dict[str, str]] = {"goal": {}, "target": {}, "indicator": {}}
-    with (paths.reference_dir() / SDG_CSV).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            table[row["kind"]][row["code"]] = row["uri"]
+    for row in sdg_rows():
+        table[row["kind"]][row["code"]] = row["uri"]
     return table
 
 

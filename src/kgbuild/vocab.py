@@ -18,10 +18,14 @@ from .namespaces import KGB, VOCAB
 _SEPARATORS = r"[\s\-‐‑–_]+"
 
 
+_SEPARATOR_RUNS = re.compile(_SEPARATORS)
+
+
+@lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """Case, hyphens and runs of spaces do not distinguish labels."""
     text = text.replace("’", "'").replace("‘", "'")
-    return re.sub(_SEPARATORS, " ", text).strip().lower()
+    return _SEPARATOR_RUNS.sub(" ", text).strip().lower()
 
 
 def _label_pattern(label: str) -> re.Pattern:
