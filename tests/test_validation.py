@@ -4,12 +4,10 @@ graph (each shape's violating fixture); the built graph itself is the conforming
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, XSD
 
 from conftest import run_cli
-from kgbuild.namespaces import KGB, SDG, base_iri, graph_iri
-from kgbuild.store import KnowledgeGraph
+from kgbuild.namespaces import SDG, base_iri, graph_iri
+from kgbuild.store import OxigraphStore
 from kgbuild.validate import shapes_graph, validate
 
 CPE, MCO, KGZ, ERC = ("unwomen-gate-mr-kazakhstan-cpe-2016-2020", "unwomen-gate-mr-kazakhstan-mco-portfolio-2014-2015",
@@ -18,12 +16,20 @@ CPE, MCO, KGZ, ERC = ("unwomen-gate-mr-kazakhstan-cpe-2016-2020", "unwomen-gate-
 FW = "unsdcf-kazakhstan-2021-2025"
 
 
-def iri(path: str) -> URIRef:
-    return URIRef(base_iri() + path)
+def iri(path: str) -> str:
+    return f"<{base_iri()}{path}>"
 
 
-def source(kg, name):
-    return kg.graph(graph_iri("source", name))
+def source(name: str) -> str:
+    return f"<{graph_iri('source', name)}>"
+
+
+def copy_store(store) -> OxigraphStore:
+    """An in-memory copy, graph by graph, to corrupt without touching the shared build."""
+    copy = OxigraphStore()
+    for name in store.graph_names():
+        copy.replace_graph(name, store.dump("ntriples", name))
+    return copy
 
 
 def test_built_graph_conforms_with_the_known_warnings(full_build):
@@ -40,67 +46,65 @@ def test_every_shape_has_focus_nodes_in_the_built_graph(full_build):
     """The conforming fixture exercises each shape: each targets something real."""
     from rdflib.namespace import RDF, SH
     shapes = shapes_graph()
-    kg = full_build.kg
+    store = full_build.store
     for shape in shapes.subjects(RDF.type, SH.NodeShape):
         classes = list(shapes.objects(shape, SH.targetClass))
         subjects_of = list(shapes.objects(shape, SH.targetSubjectsOf))
         if not classes and not subjects_of:
             continue   # used through sh:node only
-        found = any(next(kg.dataset.triples((None, RDF.type, c)), None) for c in classes) or \
-            any(next(kg.dataset.triples((None, p, None)), None) for p in subjects_of)
+        found = any(store.ask(f"ASK {{ ?s a <{c}> }}") for c in classes) or \
+            any(store.ask(f"ASK {{ ?s <{p}> ?o }}") for p in subjects_of)
         assert found, f"shape {shape} targets nothing in the built graph"
 
 
-def plant(kg: KnowledgeGraph) -> dict[str, tuple[str, str, int]]:
-    """Plant one violation per shape; return shape label -> (message part, file, line)."""
-    action = iri(f"evaluation/{CPE}/recommendation/2/response/action/1")
-    source(kg, CPE).remove((action, KGB.deadline, None))
-    rec = iri(f"evaluation/{MCO}/recommendation/3")
-    source(kg, MCO).remove((rec, DCTERMS.description, None))
-    response = iri(f"evaluation/{KGZ}/recommendation/1/response")
-    source(kg, KGZ).remove((response, KGB.responseCategoryMethod, None))
-    source(kg, ERC).add((iri(f"evaluation/{ERC}"), KGB.country, Literal("Kazakhstan")))
-    outcome = iri(f"framework/{FW}/outcome/3.2")
-    source(kg, FW).add((outcome, KGB.primaryTarget, SDG["3.2.a"]))
-    cited = iri(f"framework/{FW}/outcome/1.1/target-link/cited/5.2/1")
-    source(kg, FW).remove((cited, KGB.evidenceText, None))
-    indicator = iri(f"framework/{FW}/outcome/1.2/indicator/1")
-    source(kg, FW).add((indicator, DCTERMS.description, Literal("a second text")))
-    measurement = iri(f"framework/{FW}/outcome/2.1/indicator/3/baseline/1")
-    source(kg, FW).add((measurement, KGB.numericValue, Literal("B")))
-    finding = iri(f"evaluation/{ERC}/finding/3")
-    source(kg, ERC).add((finding, KGB.tag, URIRef("https://w3id.org/kgbuild/vocab/uneg-criterion/impact")))
-    finding4 = iri(f"evaluation/{ERC}/finding/4")
-    source(kg, ERC).remove((finding4, PROV.wasDerivedFrom, None))
-    document = iri(f"source/{KGZ}")
-    source(kg, KGZ).set((document, KGB.sha256, Literal("not-a-digest")))
-    inferred = kg.graph(graph_iri("inferred", "alignment"))
-    alignment = iri(f"evaluation/{CPE}/recommendation/2/response/action/1/alignment/target/5.2")
-    inferred.set((alignment, KGB.confidence, Literal("1.5", datatype=XSD.decimal)))
-    admin = iri(f"evaluation/{CPE}/recommendation/3/response/action/3")
-    inferred.add((admin, KGB.supportsTarget, SDG["17.18"]))
-    return {
-        "key action": ("an overdue status needs a deadline", f"{CPE}.txt", 25),
-        "recommendation": ("a recommendation needs exactly one text", f"{MCO}.txt", 43),
-        "management response": ("a category needs its method", f"{KGZ}.txt", 12),
-        "evaluation": ("not an ISO 3166-1 alpha-3 code", f"{ERC}.txt", 1),
-        "outcome": ("official SDG targets", f"{FW}.txt", 398),
-        "target link": ("a cited target needs the sentence", f"{FW}.txt", 237),
-        "result indicator": ("", f"{FW}.txt", 753),
-        "measurement": ("", f"{FW}.txt", 953),
-        "finding": ("", f"{ERC}.txt", 72),
-        "extracted resource": ("no source document", f"{ERC}.txt", 81),
-        "source document": ("", f"{KGZ}.txt", 1),
-        "alignment": ("confidence in [0, 1]", f"{CPE}.txt", 25),
-        "asserted support": ("no alignment behind it", f"{CPE}.txt", 40),
-    }
+PLANTED = {   # shape label -> (message part, file, line) of the violation `plant` makes
+    "key action": ("an overdue status needs a deadline", f"{CPE}.txt", 25),
+    "recommendation": ("a recommendation needs exactly one text", f"{MCO}.txt", 43),
+    "management response": ("a category needs its method", f"{KGZ}.txt", 12),
+    "evaluation": ("not an ISO 3166-1 alpha-3 code", f"{ERC}.txt", 1),
+    "outcome": ("official SDG targets", f"{FW}.txt", 398),
+    "target link": ("a cited target needs the sentence", f"{FW}.txt", 237),
+    "result indicator": ("", f"{FW}.txt", 753),
+    "measurement": ("", f"{FW}.txt", 953),
+    "finding": ("", f"{ERC}.txt", 72),
+    "extracted resource": ("no source document", f"{ERC}.txt", 81),
+    "source document": ("", f"{KGZ}.txt", 1),
+    "alignment": ("confidence in [0, 1]", f"{CPE}.txt", 25),
+    "asserted support": ("no alignment behind it", f"{CPE}.txt", 40),
+}
+
+
+def plant(store) -> dict[str, tuple[str, str, int]]:
+    """Plant one violation per shape with SPARQL Update; return PLANTED."""
+    alignment = graph_iri("inferred", "alignment")
+    store.update(f"""
+        DELETE WHERE {{ GRAPH {source(CPE)} {{ {iri(f"evaluation/{CPE}/recommendation/2/response/action/1")} kgb:deadline ?d }} }} ;
+        DELETE WHERE {{ GRAPH {source(MCO)} {{ {iri(f"evaluation/{MCO}/recommendation/3")} dcterms:description ?d }} }} ;
+        DELETE WHERE {{ GRAPH {source(KGZ)} {{ {iri(f"evaluation/{KGZ}/recommendation/1/response")} kgb:responseCategoryMethod ?m }} }} ;
+        INSERT DATA {{ GRAPH {source(ERC)} {{ {iri(f"evaluation/{ERC}")} kgb:country "Kazakhstan" }} }} ;
+        INSERT DATA {{ GRAPH {source(FW)} {{ {iri(f"framework/{FW}/outcome/3.2")} kgb:primaryTarget <{SDG}3.2.a> }} }} ;
+        DELETE WHERE {{ GRAPH {source(FW)} {{ {iri(f"framework/{FW}/outcome/1.1/target-link/cited/5.2/1")} kgb:evidenceText ?t }} }} ;
+        INSERT DATA {{ GRAPH {source(FW)} {{ {iri(f"framework/{FW}/outcome/1.2/indicator/1")} dcterms:description "a second text" }} }} ;
+        INSERT DATA {{ GRAPH {source(FW)} {{ {iri(f"framework/{FW}/outcome/2.1/indicator/3/baseline/1")} kgb:numericValue "B" }} }} ;
+        INSERT DATA {{ GRAPH {source(ERC)} {{ {iri(f"evaluation/{ERC}/finding/3")} kgb:tag <https://w3id.org/kgbuild/vocab/uneg-criterion/impact> }} }} ;
+        DELETE WHERE {{ GRAPH {source(ERC)} {{ {iri(f"evaluation/{ERC}/finding/4")} prov:wasDerivedFrom ?d }} }} ;
+        DELETE WHERE {{ GRAPH {source(KGZ)} {{ {iri(f"source/{KGZ}")} kgb:sha256 ?h }} }} ;
+        INSERT DATA {{ GRAPH {source(KGZ)} {{ {iri(f"source/{KGZ}")} kgb:sha256 "not-a-digest" }} }} ;
+        DELETE WHERE {{ GRAPH <{alignment}> {{
+            {iri(f"evaluation/{CPE}/recommendation/2/response/action/1/alignment/target/5.2")} kgb:confidence ?c }} }} ;
+        INSERT DATA {{ GRAPH <{alignment}> {{
+            {iri(f"evaluation/{CPE}/recommendation/2/response/action/1/alignment/target/5.2")} kgb:confidence 1.5 }} }} ;
+        INSERT DATA {{ GRAPH <{alignment}> {{
+            {iri(f"evaluation/{CPE}/recommendation/3/response/action/3")} kgb:supportsTarget <{SDG}17.18> }} }}
+    """)
+    return PLANTED
 
 
 @pytest.fixture(scope="module")
 def corrupted(full_build):
-    kg = KnowledgeGraph.load(full_build.outputs[0])
-    planted = plant(kg)
-    return kg, planted, validate(kg)
+    store = copy_store(full_build.store)
+    planted = plant(store)
+    return store, planted, validate(store)
 
 
 def test_each_shape_reports_its_planted_violation_with_file_and_line(corrupted):
@@ -114,9 +118,9 @@ def test_each_shape_reports_its_planted_violation_with_file_and_line(corrupted):
 
 
 def test_corrupted_copy_fails_validation_on_the_command_line(corrupted, tmp_path):
-    kg, planted, _ = corrupted
+    store, planted, _ = corrupted
     path = tmp_path / "corrupted.nq"
-    kg.write_nquads(path)
+    store.dump_nquads(path)
     result = run_cli("validate", "--input", str(path))
     assert result.returncode == 1
     lines = result.stdout.splitlines()

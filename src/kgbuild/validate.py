@@ -1,25 +1,37 @@
-"""The validation gate: pySHACL over the data graphs, with the ontology as ontology graph.
+"""The validation gate: shapes/*.ttl against the data graphs of the store.
 
 The data graph is every named graph but the ontology and the reasoner's output: what was
-read, the reference lists and the alignments. The ontology (with its SKOS vocabularies) is
-given to pySHACL as the ontology graph, so class and scheme checks can see subclass axioms
-and scheme membership; no shape targets the ontology's own terms, so they are never
-validated as data. Each result is located in its source document and line.
+read, the reference lists and the alignments. The ontology supplies the class axioms: the
+rdfs:subClassOf closure that sh:class and sh:targetClass use (pySHACL's ontology graph);
+its own terms are never validated as data.
+
+Two engines give the same results (tests/test_shacl_engine.py proves it):
+- "sparql" (default): the shapes compiled to whole-graph SPARQL (`kgbuild.shacl_sparql`),
+  one query per constraint on the store; linear in the size of the graph.
+- "pyshacl": the reference. The data and ontology graphs are copied into rdflib and
+  pySHACL runs as it always did; slow (per focus node), kept to check the compiler.
+
+Each result is located in its source document and line by one batched query.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Sequence
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH
 
 from . import paths
-from .namespaces import KGB, OA, graph_iri
-from .store import KnowledgeGraph
+from .namespaces import graph_iri
+from .shacl_sparql import ShapeResult, class_closure, compile_shapes, sparql_term
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+ENGINES = ("sparql", "pyshacl")
+LOCATE_BATCH = 2000   # focus nodes per locating query
+DATA_UNION = "urn:kgbuild:validation:data"
 
 
 @dataclass(frozen=True)
@@ -40,17 +52,22 @@ class Result:
 @dataclass
 class Report:
     results: list[Result]
-    graph: Graph
+    shape_results: list[ShapeResult] = field(default_factory=list)   # as SHACL defines them
+    shapes: Graph | None = None
+    engine: str = "sparql"
+    notes: list[str] = field(default_factory=list)                   # shape oddities found while compiling
 
     def write(self, path: Path) -> None:
-        """The SHACL report as Turtle, its blank nodes canonically labelled: same graph,
-        same bytes."""
+        """The SHACL validation report as Turtle, its blank nodes canonically labelled:
+        same results, same bytes."""
         from rdflib.compare import to_canonical_graph
+        graph = report_graph(self.shape_results, self.shapes if self.shapes is not None else Graph())
         canonical = Graph()
-        for prefix, namespace in self.graph.namespaces():
+        for prefix, namespace in graph.namespaces():
             canonical.bind(prefix, namespace)
-        for triple in to_canonical_graph(self.graph):
+        for triple in to_canonical_graph(graph):
             canonical.add(triple)
+        path.parent.mkdir(parents=True, exist_ok=True)
         canonical.serialize(path, format="turtle")
 
     def count(self, severity: str) -> int:
@@ -68,65 +85,212 @@ def shapes_graph(shapes_dir: Path | None = None) -> Graph:
     return graph
 
 
-def data_graph(kg: KnowledgeGraph) -> Graph:
-    skip = {graph_iri("ontology"), graph_iri("inferred", "reasoning")}
-    return kg.union([name for name in kg.graph_names() if name not in skip])
+def data_graph_names(store) -> list[str]:
+    """Every named graph but the ontology and the reasoner's output."""
+    skip = {str(graph_iri("ontology")), str(graph_iri("inferred", "reasoning"))}
+    return [name for name in store.graph_names() if name not in skip]
 
 
-def validate(kg: KnowledgeGraph, shapes: Graph | None = None) -> Report:
+def validate(store, engine: str = "sparql", shapes_dir: Path | None = None,
+             progress: Callable[[str], None] | None = None, shapes: Graph | None = None) -> Report:
+    """Validate the store's data graphs against shapes_dir (default shapes/), or against an
+    already parsed `shapes` graph (so two runs can name the same blank-node shapes)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
+    shapes = shapes if shapes is not None else shapes_graph(shapes_dir)
+    data = data_graph_names(store)
+    notes: list[str] = []
+    if engine == "sparql":
+        ontology = [str(graph_iri("ontology"))] if str(graph_iri("ontology")) in store.graph_names() else []
+        compiled = compile_shapes(shapes, class_closure(store, data + ontology))
+        notes = list(dict.fromkeys(compiled.notes))
+        if str(graph_iri("inferred", "reasoning")) in store.graph_names():
+            scratch = union_copy(store, data)
+            shape_results = compiled.run(scratch, [DATA_UNION], progress)
+            del scratch
+        else:
+            # Before reasoning (as in the build) the data is every graph; the ontology's
+            # own terms are never targets. The union needs no copy.
+            shape_results = compiled.run(store, None, progress)
+    else:
+        shape_results = run_pyshacl(store, shapes, data)
+    located = locate_all(store, data, {r.focus for r in shape_results})
+    return Report(to_results(shape_results, shapes, located), shape_results, shapes, engine, notes)
+
+
+def union_copy(store, graphs: Sequence[str]):
+    """The union of `graphs` as one graph of a scratch in-memory store.
+
+    Oxigraph answers a triple pattern over a default graph made of n named graphs with n
+    lookups; with one graph per document, the compiled queries would grow as documents x
+    triples. One copy (linear, blank node labels kept) keeps every query linear."""
+    from .store import OxigraphStore
+    scratch = OxigraphStore()
+    for name in graphs:
+        scratch.add_to_graph(DATA_UNION, store.dump("ntriples", name))
+    return scratch
+
+
+# -- the reference engine ---------------------------------------------------------------------
+
+def run_pyshacl(store, shapes: Graph, data: Sequence[str]) -> list[ShapeResult]:
+    """pySHACL over rdflib copies of the data graphs, with the ontology as ontology graph."""
     from pyshacl import validate as pyshacl_validate
-    shapes = shapes if shapes is not None else shapes_graph()
-    data = data_graph(kg)
-    _, report_graph, _ = pyshacl_validate(
-        data, shacl_graph=shapes, ont_graph=kg.graph(graph_iri("ontology")), inference="none",
-        abort_on_first=False, allow_infos=True, allow_warnings=True, advanced=True)
-    return Report(_results(report_graph, shapes, data), report_graph)
+    data_graph = Graph()
+    for name in data:
+        data_graph.parse(data=store.dump("ntriples", name), format="nt")
+    ontology = Graph()
+    if str(graph_iri("ontology")) in store.graph_names():
+        ontology.parse(data=store.dump("ntriples", str(graph_iri("ontology"))), format="nt")
+    _, report, _ = pyshacl_validate(
+        data_graph, shacl_graph=shapes, ont_graph=ontology, inference="none", abort_on_first=False,
+        allow_infos=True, allow_warnings=True, advanced=True)
+    return results_of_report(report)
 
 
-def _results(report: Graph, shapes: Graph, data: Graph) -> list[Result]:
-    parent = {prop: node for node, prop in shapes.subject_objects(SH.property)}
+def results_of_report(report: Graph) -> list[ShapeResult]:
+    """A pySHACL report graph as ShapeResults (its source shapes keep their shapes-graph ids).
+    Only the report's own results: nested ones (sh:detail) explain a sh:node failure."""
     results = []
-    for result in report.subjects(SH.resultSeverity, None):
-        severity = report.value(result, SH.resultSeverity)
-        focus = report.value(result, SH.focusNode)
-        source_shape = report.value(result, SH.sourceShape)
-        node_shape = parent.get(source_shape, source_shape)
-        label = shapes.value(node_shape, RDFS.label) or str(node_shape).rsplit("#", 1)[-1]
-        message = report.value(result, SH.resultMessage)
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
-        file, line = locate(data, focus)
-        results.append(Result(str(severity).rsplit("#", 1)[-1], str(label), focus,
-                              str(message) if message else "constraint not met",
-                              _short(path) if path is not None else None,
-                              str(value) if value is not None else None, file, line))
-    results.sort(key=lambda r: (SEVERITY_ORDER.get(SH[r.severity], 3), r.shape, r.file or "", r.line or 0,
-                                str(r.focus), r.message))
+    for node in report.objects(None, SH.result):
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        results.append(ShapeResult(
+            report.value(node, SH.focusNode), report.value(node, SH.resultPath), report.value(node, SH.value),
+            report.value(node, SH.resultSeverity), report.value(node, SH.sourceShape),
+            report.value(node, SH.sourceConstraintComponent), "; ".join(messages) or "constraint not met",
+            report.value(node, SH.sourceConstraint)))
+    results.sort(key=lambda r: tuple("" if x is None else str(x) for x in (r.shape, r.focus, r.path, r.value,
+                                                                           r.message)))
     return results
 
 
-def locate(data: Graph, node) -> tuple[str | None, int | None]:
-    """The source file and first line of a node, of the item an alignment is about, or of
-    the resource a node hangs off."""
-    if (node, RDF.type, KGB.SourceDocument) in data:
-        return str(data.value(node, DCTERMS.title) or node), 1
-    for candidate in (node, data.value(node, KGB.alignmentOf), data.value(None, KGB.baseline, node),
-                      data.value(None, KGB.targetValue, node)):
-        if candidate is None:
-            continue
-        span = data.value(candidate, KGB.sourceSpan)
-        doc = data.value(candidate, PROV.wasDerivedFrom) or (data.value(span, OA.hasSource) if span else None)
-        if span is not None and doc is not None:
-            title = data.value(doc, DCTERMS.title)
-            start = data.value(span, KGB.startLine)
-            return (str(title) if title else str(doc)), (int(start) if start is not None else None)
-    return None, None
+# -- results for people -----------------------------------------------------------------------
+
+def to_results(shape_results: Sequence[ShapeResult], shapes: Graph,
+               located: dict) -> list[Result]:
+    parent = {prop: node for node, prop in shapes.subject_objects(SH.property)}
+    results = []
+    for r in shape_results:
+        node_shape = parent.get(r.shape, r.shape)
+        label = shapes.value(node_shape, RDFS.label) or str(node_shape).rsplit("#", 1)[-1]
+        file, line = located.get(r.focus, (None, None))
+        results.append(Result(str(r.severity).rsplit("#", 1)[-1], str(label), r.focus, r.message,
+                              path_text(shapes, r.path) if r.path is not None else None,
+                              str(r.value) if r.value is not None else None, file, line))
+    results.sort(key=lambda r: (SEVERITY_ORDER.get(SH[r.severity], 3), r.shape, r.file or "", r.line or 0,
+                                str(r.focus), r.message, r.path or "", r.value or ""))
+    return results
 
 
-def _short(path) -> str:
-    text = str(path)
-    return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
+def path_text(shapes: Graph, path) -> str:
+    """A SHACL path in short words: `thematicArea/inScheme`, `^baseline`."""
+    if isinstance(path, URIRef):
+        text = str(path)
+        return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
+    if (path, RDF.first, None) in shapes:
+        return "/".join(path_text(shapes, step) for step in Collection(shapes, path))
+    inverse = shapes.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + path_text(shapes, inverse)
+    alternatives = shapes.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(path_text(shapes, step) for step in Collection(shapes, alternatives))
+    for predicate, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = shapes.value(path, predicate)
+        if inner is not None:
+            return f"({path_text(shapes, inner)}){mark}"
+    return str(path)
 
+
+LOCATE = """
+SELECT ?node ?rank ?doc ?title ?start WHERE {
+  { VALUES ?node { %(nodes)s }
+    ?node a kgb:SourceDocument . BIND(?node AS ?doc) BIND(0 AS ?rank) BIND(1 AS ?start) }
+  UNION
+  { VALUES ?node { %(nodes)s }
+    ?node (kgb:alignmentOf|^kgb:baseline|^kgb:targetValue)? ?candidate .
+    ?candidate kgb:sourceSpan ?span .
+    OPTIONAL { ?candidate prov:wasDerivedFrom ?derivedFrom }
+    OPTIONAL { ?span oa:hasSource ?spanSource }
+    OPTIONAL { ?span kgb:startLine ?start }
+    BIND(COALESCE(?derivedFrom, ?spanSource) AS ?doc)
+    FILTER(BOUND(?doc))
+    BIND(IF(sameTerm(?candidate, ?node), 1,
+         IF(EXISTS { ?node kgb:alignmentOf ?candidate }, 2,
+         IF(EXISTS { ?candidate kgb:baseline ?node }, 3, 4))) AS ?rank) }
+  OPTIONAL { ?doc dcterms:title ?title }
+}"""
+
+
+def locate_all(store, graphs: Sequence[str], nodes) -> dict:
+    """Node -> (source file, first line): of the node, of the item an alignment is about, or
+    of the indicator a measurement hangs off; a source document is at its line 1. A few
+    queries for all nodes (batches of LOCATE_BATCH), not one per node."""
+    iris = sorted(n for n in nodes if isinstance(n, URIRef))
+    best: dict = {}
+    for start in range(0, len(iris), LOCATE_BATCH):
+        batch = " ".join(sparql_term(n) for n in iris[start:start + LOCATE_BATCH])
+        for node, rank, doc, title, line in store.select(LOCATE % {"nodes": batch}, graphs=list(graphs)):
+            line_number = int(line) if line is not None and _is_int(line) else None
+            candidate = (int(rank), str(title) if title is not None else str(doc),
+                         line_number if line_number is not None else 0)
+            if node not in best or candidate < best[node][0]:
+                best[node] = (candidate, line_number)
+    return {node: (found[1], line) for node, (found, line) in best.items()}
+
+
+def _is_int(term) -> bool:
+    try:
+        int(term)
+        return True
+    except ValueError:
+        return False
+
+
+# -- the SHACL report graph -------------------------------------------------------------------
+
+def report_graph(results: Sequence[ShapeResult], shapes: Graph) -> Graph:
+    """A sh:ValidationReport; blank-node shapes and paths are copied from the shapes graph
+    (their concise bounded description), as pySHACL does, so the report stands alone."""
+    graph = Graph()
+    for prefix, namespace in (("sh", SH), ("xsd", "http://www.w3.org/2001/XMLSchema#")):
+        graph.bind(prefix, namespace)
+    for prefix, namespace in shapes.namespaces():
+        if prefix not in ("sh", "xsd", "kgbsh"):
+            graph.bind(prefix, namespace)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not any(r.severity == SH.Violation for r in results))))
+    copied: set = set()
+    for r in results:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, r.focus))
+        graph.add((node, SH.resultSeverity, r.severity))
+        graph.add((node, SH.sourceConstraintComponent, r.component))
+        graph.add((node, SH.sourceShape, r.shape))
+        graph.add((node, SH.resultMessage, Literal(r.message)))
+        for predicate, term in ((SH.resultPath, r.path), (SH.value, r.value), (SH.sourceConstraint, r.constraint)):
+            if term is not None:
+                graph.add((node, predicate, term))
+        for term in (r.shape, r.path, r.constraint):
+            if isinstance(term, BNode):
+                _copy_description(shapes, term, graph, copied)
+    return graph
+
+
+def _copy_description(source: Graph, node: BNode, target: Graph, copied: set) -> None:
+    if node in copied:
+        return
+    copied.add(node)
+    for _, predicate, obj in source.triples((node, None, None)):
+        target.add((node, predicate, obj))
+        if isinstance(obj, BNode):
+            _copy_description(source, obj, target, copied)
+
+
+# -- for the console --------------------------------------------------------------------------
 
 def format_report(report: Report) -> str:
     by_shape: dict[str, list[Result]] = defaultdict(list)
