@@ -4,14 +4,25 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from rdflib.namespace import RDF
-
 from conftest import ROOT, SOURCES
-from kgbuild.align import Aligner, goal_ranking
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from kgbuild import align_graph
+from kgbuild.align import (
+    EXPLICIT_GOAL,
+    EXPLICIT_TARGET,
+    Aligner,
+    Evidence,
+    Proposal,
+    goal_ranking,
+    noisy_or,
+)
 from kgbuild.align_eval import dev_set, format_table, score, strip_citations
 from kgbuild.align_graph import align
 from kgbuild.namespaces import KGB, SDG, graph_iri
-from kgbuild.vocab import scheme
+from kgbuild.store import OxigraphStore, ntriples
+from kgbuild.vocab import concept_in, scheme
 
 ALIGN_DIR = ROOT / "data" / "align"
 
@@ -69,10 +80,15 @@ def test_threshold_comes_from_the_settings_file(mr_build, tmp_path):
     settings = (folder / "settings.toml").read_text(encoding="utf-8")
     (folder / "settings.toml").write_text(settings.replace("assert_threshold = 0.5", "assert_threshold = 0.99"),
                                           encoding="utf-8")
-    strict = align(mr_build.kg, Aligner(folder))
-    default = align(mr_build.kg, Aligner())
-    assert len(set(strict.triples((None, KGB.supportsTarget, None)))) < len(set(default.triples((None, KGB.supportsTarget, None))))
-    assert len(set(strict.subjects(RDF.type, KGB.Alignment))) == len(set(default.subjects(RDF.type, KGB.Alignment)))
+    store = align_input(mr_build.store)
+    strict = align(store, Aligner(folder))
+    strict_links = count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?i kgb:supportsTarget ?t }")
+    default = align(store, Aligner())
+    default_links = count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?i kgb:supportsTarget ?t }")
+    assert strict_links < default_links
+    assert strict.counts["supportsTarget"] == strict_links and default.counts["supportsTarget"] == default_links
+    assert strict.counts["alignments"] == default.counts["alignments"] == count(
+        store, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a kgb:Alignment }")
 
 
 def test_goal_ranking_adds_up_weak_clues_into_one_goal(aligner):
@@ -82,8 +98,8 @@ def test_goal_ranking_adds_up_weak_clues_into_one_goal(aligner):
     assert goal_ranking(proposals)[0][1] > max(p.confidence for p in proposals)
 
 
-def query_actions(kg, code):
-    return {str(label): float(conf) for label, conf in kg.query("""
+def query_actions(store, code):
+    return {str(label): float(conf) for label, conf in store.select("""
         SELECT ?label ?conf WHERE {
           ?a a kgb:KeyAction ; kgb:supportsTarget ?t ; dcterms:description ?label .
           ?al kgb:alignmentOf ?a ; kgb:alignedTo ?t ; kgb:confidence ?conf .
@@ -91,7 +107,7 @@ def query_actions(kg, code):
 
 
 def test_actions_supporting_5_2(full_build):
-    supporting = query_actions(full_build.kg, "5.2")
+    supporting = query_actions(full_build.store, "5.2")
     assert any(label.startswith("Provide technical and expert support to the Government in the pilot of the EVAW Prevalence Study")
                for label in supporting)
     assert "Develop broad campaign for dealing with gender stereotypes in society" in supporting
@@ -100,30 +116,32 @@ def test_actions_supporting_5_2(full_build):
 
 
 def test_administrative_action_gets_no_target(full_build):
-    rows = list(full_build.kg.query("""
+    rows = list(full_build.store.select("""
         SELECT ?t WHERE { ?a dcterms:description "Conduct Self-Assessment Exercise" ; kgb:supportsTarget ?t }"""))
     assert rows == []
 
 
 def test_alignments_carry_confidence_methods_and_evidence(full_build):
-    kg = full_build.kg
-    inferred = kg.graph(graph_iri("inferred", "alignment"))
+    store = full_build.store
+    inferred = [str(graph_iri("inferred", "alignment"))]
     methods = scheme("alignment-method")
-    nodes = set(inferred.subjects(RDF.type, KGB.Alignment))
-    assert nodes
-    for node in nodes:
-        confidence = float(inferred.value(node, KGB.confidence))
-        assert 0 <= confidence <= 1
-        assert all(m in methods for m in inferred.objects(node, KGB.alignmentMethod))
-        assert list(inferred.objects(node, KGB.evidenceText))
+    rows = store.select("""
+        SELECT ?node ?confidence (COUNT(DISTINCT ?evidence) AS ?clues) (GROUP_CONCAT(DISTINCT STR(?method)) AS ?methods)
+        WHERE { ?node a kgb:Alignment ; kgb:confidence ?confidence ; kgb:evidenceText ?evidence ;
+                      kgb:alignmentMethod ?method }
+        GROUP BY ?node ?confidence""", graphs=inferred)
+    assert len(rows) == count(store, "SELECT (COUNT(?a) AS ?n) WHERE { ?a a kgb:Alignment }", inferred) > 0
+    for node, confidence, clues, found in rows:
+        assert 0 <= float(confidence) <= 1 and int(clues) >= 1
+        assert all(URIRef(m) in methods for m in str(found).split())
     # nothing inferred is mixed with what was read
-    for name in kg.graph_names():
-        if "/graph/source/" in str(name):
-            assert not set(kg.graph(name).triples((None, KGB.supportsTarget, None)))
+    for name in store.graph_names():
+        if "/graph/source/" in name:
+            assert count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?i kgb:supportsTarget ?t }", [name]) == 0
 
 
 def test_outcome_alignment_only_where_country_and_time_overlap(full_build):
-    rows = list(full_build.kg.query("""
+    rows = list(full_build.store.select("""
         SELECT DISTINCT ?eval WHERE { ?eval kgb:hasRecommendation ?rec . ?rec kgb:hasManagementResponse/kgb:hasKeyAction ?a .
           ?a kgb:supportsOutcome ?o }"""))
     assert [str(r[0]).rsplit("/", 1)[-1] for r in rows] == ["unwomen-gate-mr-kazakhstan-cpe-2016-2020"]
@@ -147,3 +165,225 @@ def test_scores_are_rates_and_the_table_prints(aligner):
     assert metrics["goal_p1"] >= metrics["target_p1"]
     table = format_table([("all signals", metrics)], len(dev))
     assert "| all signals |" in table and f"{len(dev)} sentences" in table
+
+
+# -- scale: the batched stage against the aligner as it was, item by item ---------------------
+
+ALIGNMENT = str(graph_iri("inferred", "alignment"))
+
+
+def count(store, sparql, graphs=None) -> int:
+    (row,) = store.select(sparql, graphs=graphs)
+    return int(row[0])
+
+
+def align_input(built) -> OxigraphStore:
+    """A store holding what the align stage reads: a build's graphs but the inferred ones."""
+    store = OxigraphStore()
+    for name in built.graph_names():
+        if "/graph/inferred/" not in name:
+            store.replace_graph(name, built.dump("ntriples", name))
+    return store
+
+
+def alignment_lines(store) -> set[bytes]:
+    return set(store.sorted_lines([ALIGNMENT], fmt="ntriples"))
+
+
+class ReferenceAligner:
+    """The aligner before batching, kept as the oracle: each text read alone, every phrase
+    regex tried, one scikit-learn transform and product per text, per-item combination."""
+
+    def __init__(self, aligner: Aligner):
+        self.a, self.s, self.cache = aligner, aligner.settings, {}
+
+    def text_evidence(self, text, source="text"):
+        if not text or not text.strip():
+            return []
+        if text not in self.cache:
+            self.cache[text] = self._read(text)
+        return [e._replace(source=source) for e in self.cache[text]]
+
+    def _read(self, text):
+        from sklearn.metrics.pairwise import linear_kernel
+        a, s, found = self.a, self.s["signals"], []
+        for m in EXPLICIT_TARGET.finditer(text):
+            if m.group(1) in a.targets:
+                found.append(Evidence(m.group(1), s["explicit_code"], "explicit-code", f'code "{m.group(0)}"'))
+        for m in EXPLICIT_GOAL.finditer(text):
+            for code in a.goals.get(m.group(1), []):
+                found.append(Evidence(code, s["explicit_goal"], "explicit-goal", f'goal "{m.group(0)}"'))
+        for phrase in a.phrases:
+            if phrase.pattern.search(text):
+                found.append(Evidence(phrase.target, phrase.weight, "thesaurus", f'phrase "{phrase.text}"'))
+        vector = a._vectorizer.transform([text])
+        if vector.nnz:
+            scores = linear_kernel(vector, a._target_matrix).ravel()
+            for i in sorted(range(len(scores)), key=lambda i: (-scores[i], i))[: s["similarity_top"]]:
+                if scores[i] >= s["similarity_floor"]:
+                    found.append(Evidence(a._target_codes[i], min(s["similarity_cap"], s["similarity_scale"] * float(scores[i])),
+                                          "text-similarity", f"similar to the official target text (cosine {scores[i]:.2f})"))
+        return found
+
+    def propose(self, text, tags=(), context=(), context_tags=()):
+        scaled = lambda e, f: e._replace(confidence=round(e.confidence * f, 4))
+        evidence = self.text_evidence(text) + self.a.tag_evidence(list(tags))
+        for source, context_text, factor in context:
+            evidence += [scaled(e, factor) for e in self.text_evidence(context_text, source)]
+        evidence += [scaled(e, self.s["context"]["inherited"]) for e in self.a.tag_evidence(list(context_tags), "recommendation tags")]
+        by_target = {}
+        for e in evidence:
+            current = by_target.setdefault(e.target, {}).get((e.method, e.detail))
+            if current is None or e.confidence > current.confidence:
+                by_target[e.target][(e.method, e.detail)] = e
+        proposals = [Proposal(code, round(noisy_or(x.confidence for x in clues.values()), 3),
+                                          sorted(clues.values(), key=lambda x: (-x.confidence, x.method, x.detail)))
+                     for code, clues in by_target.items()]
+        code_key = lambda c: (int(c.split(".")[0]), (0, int(c.split(".")[1])) if c.split(".")[1].isdigit() else (1, c.split(".")[1]))
+        proposals.sort(key=lambda p: (-p.confidence, code_key(p.target)))
+        return [p for p in proposals if p.confidence >= self.s["record_threshold"]][: self.s["max_proposals"]]
+
+    def cosine(self, item, outcome):
+        from sklearn.metrics.pairwise import linear_kernel
+        vectors = self.a._vectorizer.transform([align_graph._outcome_text(item), outcome.statement])
+        return float(linear_kernel(vectors[0], vectors[1])[0, 0])
+
+
+OLD_ITEMS = {"recommendation": """
+    SELECT ?rec ?text ?rationale ?respText ?start ?end (GROUP_CONCAT(?country) AS ?countries) WHERE {
+      ?eval kgb:hasRecommendation ?rec . ?rec dcterms:description ?text .
+      OPTIONAL { ?rec kgb:rationale ?rationale }
+      OPTIONAL { ?rec kgb:hasManagementResponse/dcterms:description ?respText }
+      OPTIONAL { ?eval kgb:periodStart ?start ; kgb:periodEnd ?end }
+      OPTIONAL { ?eval kgb:country ?country }
+    } GROUP BY ?rec ?text ?rationale ?respText ?start ?end""", "action": """
+    SELECT ?action ?text ?comment ?recText ?respText ?rec ?deadline ?start ?end (GROUP_CONCAT(?country) AS ?countries) WHERE {
+      ?eval kgb:hasRecommendation ?rec . ?rec kgb:hasManagementResponse ?resp . ?resp kgb:hasKeyAction ?action .
+      ?action dcterms:description ?text . ?rec dcterms:description ?recText .
+      OPTIONAL { ?action kgb:progressComment ?comment }
+      OPTIONAL { ?resp dcterms:description ?respText }
+      OPTIONAL { ?action kgb:deadline ?deadline }
+      OPTIONAL { ?eval kgb:periodStart ?start ; kgb:periodEnd ?end }
+      OPTIONAL { ?eval kgb:country ?country }
+    } GROUP BY ?action ?text ?comment ?recText ?respText ?rec ?deadline ?start ?end"""}
+
+
+def reference_items(store, settings):
+    """The items as the one-query-per-kind GROUP BY of the unbatched stage read them."""
+    inherited, comment = settings["context"]["inherited"], settings["context"]["comment"]
+    tags = {}
+    for rec, concept in store.select("""SELECT ?rec ?c WHERE {
+            VALUES ?p { kgb:thematicArea kgb:operatingPrinciple kgb:organizationalPriority kgb:unegCriterion } ?rec ?p ?c }"""):
+        for scheme_iri in store.objects(concept, str(SKOS.inScheme)):
+            for label in store.objects(concept, str(SKOS.prefLabel)):
+                tags.setdefault(rec, set()).add((str(scheme_iri).rstrip("/").rsplit("/", 1)[-1], str(label)))
+    found = []
+    for rec, text, rationale, response, start, end, countries in store.select(OLD_ITEMS["recommendation"]):
+        found.append(align_graph.Item(rec, "recommendation", " ".join(filter(None, [str(text), str(rationale or "")])),
+                                      [("response", str(response), inherited)] if response else [],
+                                      sorted(tags.get(rec, [])), [], set(str(countries or "").split()),
+                                      (int(str(start)), int(str(end))) if start else None))
+    for action, text, com, rec_text, response, rec, deadline, start, end, countries in store.select(OLD_ITEMS["action"]):
+        context = [("recommendation", str(rec_text), inherited)] + ([("response", str(response), inherited)] if response else []) \
+            + ([("progress comment", str(com), comment)] if com else [])
+        years = (int(str(deadline)[:4]),) * 2 if deadline else ((int(str(start)), int(str(end))) if start else None)
+        found.append(align_graph.Item(action, "action", str(text), context, [], sorted(tags.get(rec, [])),
+                                      set(str(countries or "").split()), years))
+    return found
+
+
+def reference_alignment(store) -> set[bytes]:
+    """The alignment graph as the unbatched stage made it, item by item, as N-Triples lines
+    of an Oxigraph store (which keeps literals by value)."""
+    aligner = Aligner()
+    ref = ReferenceAligner(aligner)
+    candidates = align_graph.outcomes(store)
+    triples = []
+
+    def alignment(node, item, to, confidence, evidence):
+        triples.extend([(node, RDF.type, KGB.Alignment), (node, KGB.alignmentOf, item), (node, KGB.alignedTo, to),
+                        (node, PROV.wasDerivedFrom, item),
+                        (node, KGB.confidence, Literal(f"{confidence:.3f}", datatype=XSD.decimal)),
+                        (node, RDFS.label, Literal(f"alignment to {str(to).rsplit('/', 1)[-1]} ({confidence:.3f})"))])
+        inherited = {"inherited"} if any(e.source != "text" for e in evidence) else set()
+        triples.extend((node, KGB.alignmentMethod, concept_in("alignment-method", m))
+                       for m in sorted({e.method for e in evidence} | inherited))
+        triples.extend((node, KGB.evidenceText, Literal(f"{e.detail}{'' if e.source == 'text' else f' in the {e.source}'} "
+                                                        f"({e.confidence:.2f})")) for e in evidence)
+
+    for item in reference_items(store, aligner.settings):
+        proposals = ref.propose(item.text, item.tags, item.context, item.context_tags)
+        for p in proposals:
+            alignment(URIRef(f"{item.iri}/alignment/target/{p.target}"), item.iri, SDG[p.target], p.confidence, p.evidence)
+            if p.confidence >= aligner.assert_threshold:
+                triples.append((item.iri, KGB.supportsTarget, SDG[p.target]))
+        for outcome, confidence, evidence in align_graph.outcome_proposals(aligner, item, proposals, candidates, ref.cosine):
+            alignment(URIRef(f"{item.iri}/alignment/outcome/{outcome.number}"), item.iri, outcome.iri, confidence, evidence)
+            if confidence >= aligner.assert_threshold:
+                triples.append((item.iri, KGB.supportsOutcome, outcome.iri))
+    out = OxigraphStore()
+    out.replace_graph(ALIGNMENT, ntriples(triples))
+    return alignment_lines(out)
+
+
+@pytest.fixture(scope="module")
+def seed_input(full_build):
+    return align_input(full_build.store)
+
+
+def test_stage_gives_the_graph_of_the_unbatched_aligner(seed_input):
+    expected = reference_alignment(seed_input)
+    result = align(seed_input)
+    got = alignment_lines(seed_input)
+    assert len(expected) > 1000 and got == expected
+    assert result.counts["alignments"] == count(seed_input, "SELECT (COUNT(?a) AS ?n) WHERE { ?a a kgb:Alignment }")
+    assert result.counts["supportsOutcome"] == count(seed_input, "SELECT (COUNT(*) AS ?n) WHERE { ?i kgb:supportsOutcome ?o }")
+    assert result.summary.startswith(f"{result.counts['alignments']} alignments; {result.counts['supportsTarget']} supportsTarget")
+
+
+def test_chunks_in_worker_processes_give_the_same_graph(seed_input, monkeypatch):
+    align(seed_input, workers=1)
+    serial = alignment_lines(seed_input)
+    monkeypatch.setattr(align_graph, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(align_graph, "CHUNK_ITEMS", 7)
+    for workers in (1, 2):
+        result = align(seed_input, workers=workers)
+        assert result.detail["chunks"] > 2 and result.detail["workers"] == workers
+        assert alignment_lines(seed_input) == serial
+
+
+def corpus_texts(store) -> list[str]:
+    texts = {str(t) for (t,) in store.select(
+        "SELECT ?t WHERE { ?x dcterms:description|kgb:rationale|kgb:progressComment|skos:prefLabel ?t }")}
+    tricky = ["ſtatistics on ſexual violence", "KELVIN Kelvin", "İnclusion of migrants", "EVAWs and evaws",
+              "women’s economic empowerment", "gender-based  violence", "South–South cooperation", "GBV-related",
+              "UNSCR 1325", "data disaggregated by sex", "", "   ", "the of and", "SDG 5.2, Goal 16 and target 3.c"]
+    return sorted(texts) + tricky
+
+
+def test_batched_signals_equal_reading_each_text_alone(seed_input):
+    """TF-IDF rows equal scikit-learn's transform bit for bit; the thesaurus index finds
+    every phrase a full scan finds; the evidence of each text is the unbatched one."""
+    import numpy as np
+    texts = corpus_texts(seed_input)
+    aligner = Aligner()
+    ours, sklearn = aligner.tfidf(texts), aligner._vectorizer.transform(texts)
+    assert np.array_equal(ours.indptr, sklearn.indptr) and np.array_equal(ours.indices, sklearn.indices)
+    assert np.array_equal(ours.data, sklearn.data) and ours.nnz > 1000
+    for text in texts:
+        assert [i for i in aligner._phrase_candidates(text) if aligner.phrases[i].pattern.search(text)] == \
+            [i for i, p in enumerate(aligner.phrases) if p.pattern.search(text)], text
+    aligner.read_texts(texts)
+    ref = ReferenceAligner(aligner)
+    assert all(aligner.text_evidence(t) == ref.text_evidence(t) for t in texts)
+    assert any(e.method == "thesaurus" for t in texts for e in aligner.text_evidence(t))
+
+
+def test_eval_scores_equal_the_unbatched_aligner():
+    dev = dev_set(SOURCES / "unsdcf-kazakhstan-2021-2025.txt")
+    aligner = Aligner()
+    ref = ReferenceAligner(aligner)
+    inherited = aligner.settings["context"]["inherited"]
+    for item in dev:
+        context = [("outcome", item.context, inherited)]
+        assert aligner.propose(item.sentence, context=context) == ref.propose(item.sentence, context=context)

@@ -9,26 +9,40 @@ evidence, by combining signals:
 Evidence from the text around an item (an action's response and recommendation, its
 progress comment) counts at a reduced factor. Confidences combine by noisy-OR. Numbers
 live in data/align/settings.toml.
+
+A corpus is read in one batch (`read_texts`): the thesaurus through an index of the words
+its phrases need, so a phrase's regex runs only on texts that hold them, and the similarity
+as one sparse product of all texts with all targets, with TF-IDF rows counted by array
+operations. The results are those of reading each text alone (tests/test_align.py keeps
+the unbatched reader as the oracle).
 """
 from __future__ import annotations
 
 import csv
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 from . import paths
 from .sdg import SDG_CSV
 
 SIGNALS = ("explicit", "thesaurus", "tag", "similarity", "context")
+_WORD = re.compile(r"\w+")
+_ASCII_LETTER_IGNORING_CASE = re.compile(r"(?i)[a-z]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+_STOP = -2          # token id of a stop word (unknown words are -1)
+_CHUNK = 4096       # texts per block of the similarity product
 EXPLICIT_TARGET = re.compile(r"\b(?:SDGs?|[Tt]argets?)\s*(?:target\s*)?((?:1[0-7]|[1-9])\.(?:[1-9][0-9]?|[a-d]))(?![\w.]\w)")
 EXPLICIT_GOAL = re.compile(r"\b(?:SDGs?|Goals?)\s*((?:1[0-7]|[1-9]))(?![\d.]\d|\.[a-d]\b)")
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
+    """One clue for a target (a tuple: a corpus yields millions, cheap to make)."""
     target: str          # target code, e.g. "5.2"
     confidence: float
     method: str          # explicit-code | explicit-goal | thesaurus | document-tag | text-similarity
@@ -76,6 +90,7 @@ class Aligner:
         self.phrases = self._thesaurus()
         self.tags = self._tag_targets()
         self._cache: dict[str, list[Evidence]] = {}
+        self._context_cache: dict[tuple, list[Evidence]] = {}
 
     # -- data files -----------------------------------------------------------------------
 
@@ -102,6 +117,11 @@ class Aligner:
             table[(row[0], normalize_label(row[1]))] = [(code, weight) for code in row[2].split()]
         return table
 
+    def prepare(self) -> None:
+        """Fit the similarity model now (it is otherwise fitted on first use)."""
+        if "similarity" in self.signals:
+            self._analyzer_tables  # noqa: B018
+
     @cached_property
     def _vectorizer(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -119,40 +139,170 @@ class Aligner:
         # Responses and recommendations are the context of every one of their actions:
         # read each text once.
         if text not in self._cache:
-            self._cache[text] = self._read_text(text)
+            self.read_texts([text])
         found = self._cache[text]
-        return found if source == "text" else [replace(e, source=source) for e in found]
+        return found if source == "text" else [e._replace(source=source) for e in found]
 
-    def _read_text(self, text: str) -> list[Evidence]:
-        source = "text"
-        found: list[Evidence] = []
+    def read_texts(self, texts: Iterable[str]) -> None:
+        """Read the evidence of many texts at once into the cache, so that a corpus costs one
+        thesaurus pass and one sparse product rather than a pass and a product per text."""
+        new = [t for t in dict.fromkeys(texts) if t and t.strip() and t not in self._cache]
+        if not new:
+            return
+        found: list[list[Evidence]] = [[] for _ in new]
         s = self.settings["signals"]
         if "explicit" in self.signals:
-            for m in EXPLICIT_TARGET.finditer(text):
-                if m.group(1) in self.targets:
-                    found.append(Evidence(m.group(1), s["explicit_code"], "explicit-code", f'code "{m.group(0)}"', source))
-            for m in EXPLICIT_GOAL.finditer(text):
-                for code in self.goals.get(m.group(1), []):
-                    found.append(Evidence(code, s["explicit_goal"], "explicit-goal", f'goal "{m.group(0)}"', source))
+            for text, out in zip(new, found):
+                if "SDG" not in text and "arget" not in text and "Goal" not in text:
+                    continue   # neither regex can match: skip both scans
+                for m in EXPLICIT_TARGET.finditer(text):
+                    if m.group(1) in self.targets:
+                        out.append(Evidence(m.group(1), s["explicit_code"], "explicit-code", f'code "{m.group(0)}"'))
+                for m in EXPLICIT_GOAL.finditer(text):
+                    for code in self.goals.get(m.group(1), []):
+                        out.append(Evidence(code, s["explicit_goal"], "explicit-goal", f'goal "{m.group(0)}"'))
         if "thesaurus" in self.signals:
-            for phrase in self.phrases:
-                if phrase.pattern.search(text):
-                    found.append(Evidence(phrase.target, phrase.weight, "thesaurus", f'phrase "{phrase.text}"', source))
+            for text, out in zip(new, found):
+                for i in self._phrase_candidates(text):
+                    phrase = self.phrases[i]
+                    if phrase.pattern.search(text):
+                        out.append(Evidence(phrase.target, phrase.weight, "thesaurus", f'phrase "{phrase.text}"'))
         if "similarity" in self.signals:
-            found.extend(self._similarity(text, source))
-        return found
+            for row, evidence in self._similarity(new):
+                found[row].extend(evidence)
+        self._cache.update(zip(new, found))
 
-    def _similarity(self, text: str, source: str) -> list[Evidence]:
-        from sklearn.metrics.pairwise import linear_kernel
+    # -- thesaurus index --------------------------------------------------------------------
+
+    @cached_property
+    def _phrase_index(self) -> tuple[dict[str, list[tuple[int, frozenset, frozenset]]], list[int]]:
+        """Phrases by one of their word-runs (maximal runs of word characters, lower-cased:
+        the longest, as the rarest), with the runs a text must hold as tokens for the phrase's
+        regex to match: each run but the last as it is, the last as it is or with a plural
+        ending. The index only skips regexes that cannot match; phrases with a non-ASCII run
+        are searched in every text."""
+        index: dict[str, list[tuple[int, frozenset, frozenset]]] = {}
+        always: list[int] = []
+        for i, phrase in enumerate(self.phrases):
+            words = [w for w in re.split(r"[\s\-]+", phrase.text.strip()) if w]
+            runs = [run.lower() for word in words for run in _WORD.findall(word)]
+            if not runs or not all(run.isascii() for run in runs):
+                always.append(i)
+                continue
+            *inner, last = runs
+            last_forms = frozenset([last, last + "s", last + "es"])
+            key = max(runs, key=len)
+            for form in last_forms if key == last and last not in inner else (key,):
+                index.setdefault(form, []).append((i, frozenset(inner), last_forms))
+        return index, always
+
+    def _phrase_candidates(self, text: str) -> list[int]:
+        """Indices (in thesaurus order) of the phrases whose regex may match `text`."""
+        index, always = self._phrase_index
+        if not text.isascii() and _folds_to_ascii(text):
+            return list(range(len(self.phrases)))   # a non-ASCII letter that matches an ASCII one ignoring case
+        # ASCII lower-casing keeps tokens as they are; other texts are lower-cased token by token
+        tokens = set(_WORD.findall(text.lower())) if text.isascii() else {t.lower() for t in set(_WORD.findall(text))}
+        found = [i for token in tokens if token in index
+                 for i, inner, last_forms in index[token] if inner <= tokens and not last_forms.isdisjoint(tokens)]
+        if always:
+            found += always
+        return sorted(set(found)) if found else found
+
+    # -- similarity -----------------------------------------------------------------------
+
+    def _similarity(self, texts: Sequence[str]) -> list[tuple[int, list[Evidence]]]:
+        """(row, evidence) for each text with a similar target: all texts against all targets
+        in one sparse product, kept per row at the similarity_top best at or above the floor
+        (ties to the lower target index), as scoring each text alone would."""
+        import numpy as np
         s = self.settings["signals"]
-        vector = self._vectorizer.transform([text])
-        if vector.nnz == 0:
-            return []
-        scores = linear_kernel(vector, self._target_matrix).ravel()
-        ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))[: s["similarity_top"]]
-        return [Evidence(self._target_codes[i], min(s["similarity_cap"], s["similarity_scale"] * float(scores[i])),
-                         "text-similarity", f"similar to the official target text (cosine {scores[i]:.2f})", source)
-                for i in ranked if scores[i] >= s["similarity_floor"]]
+        floor, top, cap, scale = s["similarity_floor"], s["similarity_top"], s["similarity_cap"], s["similarity_scale"]
+        vectors = self.tfidf(texts)
+        targets_t = self._target_matrix.T
+        out = []
+        nonempty = np.diff(vectors.indptr) > 0
+        for start in range(0, vectors.shape[0], _CHUNK):
+            scores = (vectors[start:start + _CHUNK] @ targets_t).toarray()
+            scores[~nonempty[start:start + _CHUNK]] = -np.inf   # a text with no known term has no neighbour
+            rows, cols = np.nonzero(scores >= floor)
+            values = scores[rows, cols]
+            order = np.lexsort((cols, -values, rows))
+            rows, cols, values = rows[order], cols[order], values[order]
+            first = np.searchsorted(rows, rows)           # index of each row's first kept entry
+            keep = np.arange(len(rows)) - first < top
+            current, evidence = -1, []
+            for row, col, value in zip(rows[keep].tolist(), cols[keep].tolist(), values[keep].tolist()):
+                if row != current:
+                    if evidence:
+                        out.append((start + current, evidence))
+                    current, evidence = row, []
+                evidence.append(Evidence(self._target_codes[col], min(cap, scale * value), "text-similarity",
+                                         f"similar to the official target text (cosine {value:.2f})"))
+            if evidence:
+                out.append((start + current, evidence))
+        return out
+
+    def tfidf(self, texts: Sequence[str]):
+        """TF-IDF rows of many texts, equal to the fitted vectorizer's `transform` (same
+        analyzer: lower case, token pattern, English stop words, unigrams and bigrams) but
+        counted with array operations instead of one Python string per n-gram."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        vectorizer = self._vectorizer
+        token_ids, unigram_feature, bigram_keys, bigram_feature, width = self._analyzer_tables
+        lower, pattern = vectorizer.build_preprocessor(), re.compile(vectorizer.token_pattern)
+        get = token_ids.get
+        lists = [[get(t, -1) for t in pattern.findall(lower(text))] for text in texts]
+        lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+        ids = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
+        docs = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        kept = ids != _STOP                    # stop words leave the sequence before n-grams are made
+        ids, docs = ids[kept], docs[kept]
+        # unigrams
+        known = ids >= 0
+        uni_docs, uni_features = docs[known], unigram_feature[ids[known]]
+        has = uni_features >= 0
+        parts_docs, parts_features = [uni_docs[has]], [uni_features[has]]
+        # bigrams: neighbours in the stop-word-free sequence of one text
+        if len(ids) > 1 and len(bigram_keys):
+            pair = (docs[:-1] == docs[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0)
+            keys = ids[:-1][pair] * width + ids[1:][pair]
+            where = np.searchsorted(bigram_keys, keys).clip(max=len(bigram_keys) - 1)
+            hit = bigram_keys[where] == keys
+            parts_docs.append(docs[:-1][pair][hit])
+            parts_features.append(bigram_feature[where[hit]])
+        rows, cols = np.concatenate(parts_docs), np.concatenate(parts_features)
+        counts = csr_matrix((np.ones(len(rows), dtype=vectorizer.dtype), (rows, cols)),
+                            shape=(len(texts), len(vectorizer.vocabulary_)), dtype=vectorizer.dtype)
+        counts.sum_duplicates()
+        counts.sort_indices()
+        return vectorizer._tfidf.transform(counts, copy=False)
+
+    @cached_property
+    def _analyzer_tables(self):
+        """Integer ids of the words of the vocabulary (stop words marked), and the feature
+        of each unigram id and of each bigram (as the sorted key id1 * width + id2)."""
+        import numpy as np
+        vectorizer = self._vectorizer
+        stop = vectorizer.get_stop_words() or frozenset()
+        words = sorted({w for feature in vectorizer.vocabulary_ for w in feature.split(" ")} - set(stop))
+        token_ids = {w: i for i, w in enumerate(words)}
+        token_ids.update(dict.fromkeys(stop, _STOP))
+        width = len(words) + 1
+        unigram_feature = np.full(len(words), -1, dtype=np.int64)
+        bigrams = []
+        for feature, column in vectorizer.vocabulary_.items():
+            parts = feature.split(" ")
+            if len(parts) > 2:
+                raise ValueError(f"n-grams longer than two words are not supported: {feature!r}")
+            if len(parts) == 1:
+                unigram_feature[token_ids[parts[0]]] = column
+            else:
+                bigrams.append((token_ids[parts[0]] * width + token_ids[parts[1]], column))
+        bigrams.sort()
+        return (token_ids, unigram_feature, np.array([k for k, _ in bigrams], dtype=np.int64),
+                np.array([c for _, c in bigrams], dtype=np.int64), width)
 
     def tag_evidence(self, tags: list[tuple[str, str]], source: str = "text") -> list[Evidence]:
         from .vocab import normalize_label
@@ -170,38 +320,69 @@ class Aligner:
                 context: list[tuple[str, str, float]] = (), context_tags: list[tuple[str, str]] = ()) -> list[Proposal]:
         """Ranked proposals for an item: its own text and tags, and context given as
         (source name, text, factor); context tags count at the inherited factor."""
-        evidence = self.text_evidence(text) + self.tag_evidence(list(tags))
+        evidence = self.text_evidence(text) + self._tag_evidence(tuple(tags), "text", 1.0)
         if "context" in self.signals:
             inherited = self.settings["context"]["inherited"]
             for source, context_text, factor in context:
-                evidence += [_scaled(e, factor) for e in self.text_evidence(context_text, source)]
-            evidence += [_scaled(e, inherited) for e in self.tag_evidence(list(context_tags), "recommendation tags")]
+                evidence += self._context_evidence(context_text, source, factor)
+            evidence += self._tag_evidence(tuple(context_tags), "recommendation tags", inherited)
         return self.combine(evidence)
+
+    def _tag_evidence(self, tags: tuple[tuple[str, str], ...], source: str, factor: float) -> list[Evidence]:
+        """Tag evidence at a factor, once per set of tags (a recommendation's tags are the
+        context of each of its actions)."""
+        if not tags:
+            return []
+        key = (tags, source, factor)
+        found = self._context_cache.get(key)
+        if found is None:
+            found = self.tag_evidence(list(tags), source)
+            found = self._context_cache[key] = found if factor == 1.0 else [_scaled(e, factor) for e in found]
+        return found
+
+    def _context_evidence(self, text: str, source: str, factor: float) -> list[Evidence]:
+        """A context text's evidence at its factor: a response or recommendation is the
+        context of each of its actions, so it is scaled once."""
+        key = (text, source, factor)
+        found = self._context_cache.get(key)
+        if found is None:
+            found = self._context_cache[key] = [_scaled(e, factor) for e in self.text_evidence(text, source)]
+        return found
 
     def combine(self, evidence: list[Evidence]) -> list[Proposal]:
         by_target: dict[str, dict[tuple[str, str], Evidence]] = {}
         for e in evidence:
             # The same clue seen twice (a phrase in the action and in its response) counts
-            # once, at its strongest.
+            # once, at its strongest (the first seen on a tie).
+            clues = by_target.get(e.target)
+            if clues is None:
+                clues = by_target[e.target] = {}
             key = (e.method, e.detail)
-            current = by_target.setdefault(e.target, {}).get(key)
+            current = clues.get(key)
             if current is None or e.confidence > current.confidence:
-                by_target[e.target][key] = e
-        proposals = [Proposal(code, round(noisy_or(x.confidence for x in clues.values()), 3),
-                              sorted(clues.values(), key=lambda x: (-x.confidence, x.method, x.detail)))
-                     for code, clues in by_target.items()]
-        proposals.sort(key=lambda p: (-p.confidence, _code_key(p.target)))
-        limit = self.settings["max_proposals"]
-        return [p for p in proposals if p.confidence >= self.settings["record_threshold"]][:limit]
+                clues[key] = e
+        threshold = self.settings["record_threshold"]
+        ranked = []
+        for code, clues in by_target.items():
+            confidence = round(noisy_or(x.confidence for x in clues.values()), 3)
+            if confidence >= threshold:
+                ranked.append((-confidence, _code_key(code), code, clues))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        # Only the kept proposals need their clues sorted.
+        return [Proposal(code, -negative, sorted(clues.values(), key=lambda x: (-x.confidence, x.method, x.detail)))
+                for negative, _, code, clues in ranked[:self.settings["max_proposals"]]]
 
     @property
     def assert_threshold(self) -> float:
         return self.settings["assert_threshold"]
 
     def similarity(self, text: str, other: str) -> float:
-        from sklearn.metrics.pairwise import linear_kernel
-        vectors = self._vectorizer.transform([text, other])
-        return float(linear_kernel(vectors[0], vectors[1])[0, 0])
+        return float(self.cosines([text], [other])[0, 0])
+
+    def cosines(self, texts: Sequence[str], others: Sequence[str]):
+        """TF-IDF cosines of every text with every other text, as a sparse matrix: one product
+        for a whole corpus, each entry computed as for the pair alone."""
+        return (self.tfidf(texts) @ self.tfidf(others).T).tocsr()
 
 
 def goal_ranking(proposals: list[Proposal]) -> list[tuple[str, float]]:
@@ -229,6 +410,13 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){body}(?:s|es)?(?![\w])", flags)
 
 
+def _folds_to_ascii(text: str) -> bool:
+    """Whether a non-ASCII character of the text matches an ASCII letter when case is
+    ignored (e.g. the long s, the Kelvin sign, the dotted capital I)."""
+    rest = "".join(_NOT_ASCII.findall(text))
+    return bool(_ASCII_LETTER_IGNORING_CASE.search(rest) or _ASCII_LETTER_IGNORING_CASE.search(rest.lower()))
+
+
 def _rows(path: Path):
     with path.open(encoding="utf-8", newline="") as handle:
         for line_no, line in enumerate(handle, 1):
@@ -236,6 +424,7 @@ def _rows(path: Path):
                 yield line_no, [cell.strip() for cell in line.rstrip("\n").split("\t")]
 
 
+@cache
 def _code_key(code: str):
     goal, target = code.split(".")
     return (int(goal), (0, int(target)) if target.isdigit() else (1, target))

@@ -53,6 +53,7 @@ def dev_set(framework_path: Path) -> list[DevItem]:
 def score(aligner: Aligner, dev: list[DevItem]) -> dict[str, float]:
     """precision@1, hit@3, MRR and coverage, at target and at goal level."""
     totals = dict.fromkeys(["target_p1", "target_hit3", "target_mrr", "goal_p1", "goal_hit3", "goal_mrr", "coverage"], 0.0)
+    aligner.read_texts([t for item in dev for t in (item.sentence, item.context)])   # one batch for the whole set
     for item in dev:
         proposals = aligner.propose(item.sentence, context=[("outcome", item.context, aligner.settings["context"]["inherited"])])
         targets = [p.target for p in proposals]
