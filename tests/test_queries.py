@@ -135,3 +135,39 @@ def test_cli_failing_check_exits_1(full_build, tmp_path):
                      "SELECT ?a WHERE { ?a a kgb:Outcome }\n", encoding="utf-8")
     result = run_cli("query", "--file", str(check), "--input", str(full_build.outputs[0]))
     assert result.returncode == 1 and "6 rows" in result.stderr
+
+
+def test_violation_checks_report_what_was_broken(full_build):
+    """The checks are written for speed (MINUS, scans joined by hashing) and return no rows on
+    the built graph; on a copy broken on purpose each must report exactly what was broken."""
+    from kgbuild.namespaces import KGB
+    from kgbuild.store import OxigraphStore
+    store = OxigraphStore()
+    store.load(full_build.outputs[0])
+
+    def first(sparql: str) -> tuple:
+        return store.select(sparql + " ORDER BY ?x LIMIT 1").rows[0]
+
+    test_graph = "<https://w3id.org/kgbuild/id/graph/test/broken>"
+    action, = first("SELECT ?x WHERE { ?x a kgb:KeyAction ; prov:wasDerivedFrom [] }")
+    store.update(f"DELETE WHERE {{ GRAPH ?g {{ <{action}> prov:wasDerivedFrom ?d }} }}")
+    missing, = first("SELECT ?x WHERE { ?x a kgb:Alignment ; kgb:confidence [] }")
+    store.update(f"DELETE WHERE {{ GRAPH ?g {{ <{missing}> kgb:confidence ?c }} }}")
+    too_high, = first(f"SELECT ?x WHERE {{ ?x a kgb:Alignment ; kgb:confidence [] FILTER (?x != <{missing}>) }}")
+    store.update(f"DELETE WHERE {{ GRAPH ?g {{ <{too_high}> kgb:confidence ?c }} }} ;"
+                 f"INSERT DATA {{ GRAPH {test_graph} {{ <{too_high}> kgb:confidence 1.5, 0.5 }} }}")
+    supporter, target = first("SELECT ?x ?t WHERE { ?x kgb:supportsTarget ?t }")
+    store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?a kgb:alignmentOf <{supporter}> ; kgb:alignedTo <{target}> }} }}")
+    store.update(f"INSERT DATA {{ GRAPH {test_graph} {{ <{action}> kgb:supportsTarget <{SDG}99.9> }} }}")
+    overdue, = first("SELECT ?x WHERE { ?x kgb:status status:overdue-initiated ; kgb:deadline [] }")
+    store.update(f"DELETE WHERE {{ GRAPH ?g {{ <{overdue}> kgb:deadline ?d }} }}")
+
+    def found(name: str) -> set:
+        return set(run(store, QUERIES[name]).rows)
+
+    status = URIRef("https://w3id.org/kgbuild/vocab/key-action-status/overdue-initiated")
+    assert found("extracted-without-provenance-violation") == {(action, KGB.KeyAction)}
+    assert found("alignment-confidence-violation") == {(missing, None), (too_high, Literal("1.5", datatype=XSD.decimal))}
+    assert found("support-without-alignment-violation") == {(supporter, target), (action, URIRef(f"{SDG}99.9"))}
+    assert found("unofficial-sdg-target-violation") == {(action, URIRef(f"{SDG}99.9"))}
+    assert found("overdue-without-deadline-violation") == {(overdue, status)}
