@@ -133,3 +133,18 @@ def test_corrupted_copy_fails_validation_on_the_command_line(corrupted, tmp_path
 def test_clean_graph_validates_on_the_command_line(full_build):
     result = run_cli("validate", "--input", str(full_build.outputs[0]), "--report", str(full_build.outputs[0].parent / "r.ttl"))
     assert result.returncode == 0 and "0 violations, 2 warnings" in result.stdout
+
+
+def test_a_doubtful_deadline_is_a_warning_as_declared_never_a_violation(full_build):
+    """The rule "deadline earlier than the response" is declared a Warning in shapes/;
+    it was reported as a Violation while its severity sat on the SPARQL constraint."""
+    store = copy_store(full_build.store)
+    action = iri(f"evaluation/{ERC}/recommendation/1/response/action/1")
+    store.update(f"""DELETE {{ GRAPH {source(ERC)} {{ {action} kgb:deadline ?d }} }}
+                     INSERT {{ GRAPH {source(ERC)} {{ {action} kgb:deadline "2001-01"^^xsd:gYearMonth }} }}
+                     WHERE {{ GRAPH {source(ERC)} {{ {action} kgb:deadline ?d }} }}""")
+    for engine in ("sparql", "pyshacl"):
+        report = validate(store, engine=engine)
+        found = [r for r in report.results if r.message == "the deadline is earlier than the month the response was added"]
+        assert [r.severity for r in found] == ["Warning"], engine
+        assert report.violations == 0, engine

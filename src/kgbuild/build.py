@@ -444,9 +444,9 @@ def class_counts(store: OxigraphStore) -> dict[str, int]:
     """Instances of each kgb class across the source graphs."""
     rows = store.select("""
         SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+          { SELECT ?g WHERE { GRAPH ?g { } FILTER(CONTAINS(STR(?g), "/graph/source/")) } }
           GRAPH ?g { ?s a ?class }
           FILTER(STRSTARTS(STR(?class), STR(kgb:)))
-          FILTER(CONTAINS(STR(?g), "/graph/source/"))
         } GROUP BY ?class""")
     counts = {str(row[0]).split("#")[-1]: int(row[1]) for row in rows}
     names = COUNTED_CLASSES + sorted(set(counts) - set(COUNTED_CLASSES))

@@ -153,7 +153,9 @@ def stats(input_path: Path | None) -> None:
     rows = store.select("""
         SELECT ?label (COUNT(?a) AS ?n) WHERE {
           ?a a kgb:KeyAction .
-          OPTIONAL { ?a kgb:status ?s . ?s skos:prefLabel ?l }
+          OPTIONAL { SELECT ?a ?l WHERE {   # subqueries: Oxigraph hash-joins whole scans
+            { SELECT ?a ?s WHERE { ?a kgb:status ?s } }
+            { SELECT ?s ?l WHERE { { SELECT DISTINCT ?s WHERE { [] kgb:status ?s } } ?s skos:prefLabel ?l } } } }
           BIND(COALESCE(STR(?l), "(no status)") AS ?label)
         } GROUP BY ?label ORDER BY DESC(?n) ?label""")
     click.echo("key actions by status:")

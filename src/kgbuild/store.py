@@ -87,6 +87,9 @@ class Store(Protocol):
 
     def remove_graph(self, graph: str) -> None: ...
 
+    def add_to_graph(self, graph: str, data: str | bytes, fmt: str = "ntriples") -> None:
+        """Add triples to a named graph (created on first use)."""
+
 
 class OxigraphStore:
     """Embedded Oxigraph: in memory (path None) or persisted in a folder (RocksDB).
@@ -224,7 +227,15 @@ class OxigraphStore:
     def select(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None) -> Rows:
         solutions = self._run(sparql, bindings, graphs)
         columns = [v.value for v in solutions.variables]
-        return Rows(columns, [tuple(from_ox(t) for t in solution) for solution in solutions])
+        terms: dict = {}   # a term repeats across rows: convert it once per result
+
+        def term(value):
+            if value is None:
+                return None
+            if value not in terms:
+                terms[value] = from_ox(value)
+            return terms[value]
+        return Rows(columns, [tuple(term(t) for t in solution) for solution in solutions])
 
     def construct(self, sparql: str, bindings: dict | None = None,
                   graphs: Sequence[str] | None = None) -> list[tuple]:
