@@ -228,12 +228,31 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
     previous = OxigraphStore(store_dir, read_only=True) if state else None
     _read_and_map_stage(result, files, state.get("documents", {}), previous, workers, progress, bar)
     del previous
+    # The persisted store is filled in a thread as each part of the graph is final, so that
+    # writing it to disk overlaps the stages that follow (Oxigraph runs outside the GIL).
+    persisting = _Persist(store_dir) if write else None
+    try:
+        _later_stages(result, store, persisting, out_dir, store_dir, expected, align, reason, validate, progress)
+    except BaseException:
+        if persisting:
+            persisting.abandon()
+        raise
+    return result
 
+
+def _later_stages(result: BuildResult, store: OxigraphStore, persisting: "_Persist | None", out_dir: Path,
+                  store_dir: Path, expected: str, align: bool, reason: bool, validate: bool,
+                  progress: Callable[[str], None]) -> None:
+    """align -> validate -> reason -> write, feeding the persisted store as parts are final."""
+    write = persisting is not None
     if align:
         from .align_graph import align as run_alignment
         _run_stage(result, "align", lambda: run_alignment(store), progress)
     else:
         store.remove_graph(graph_iri("inferred", "alignment"))
+    if persisting:
+        # After alignment, which keeps both cores busy; validation and reasoning use one.
+        persisting.add(store)
     if validate:
         # Validation looks at everything but the entailments, so it runs before they are
         # added: its queries then read the union of the store's graphs, with no copy.
@@ -252,15 +271,12 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
         _run_stage(result, "reason", lambda: run_reasoning(store), progress)
     else:
         store.remove_graph(graph_iri("inferred", "reasoning"))
-    persisting = None
+    if reason and persisting:
+        persisting.add(store, graph_iri("inferred", "reasoning"))
     if write:
-        # The graph is final: write the N-Quads, and build the persisted store from them in
-        # a thread while the counts and reports are made (Oxigraph runs outside the GIL).
         started = time.perf_counter()
         nquads = out_dir / NQUADS
         quads = store.dump_nquads(nquads)
-        persisting = _Persist(store_dir, nquads)
-        persisting.start()
         write_seconds = time.perf_counter() - started
 
     result.counts = class_counts(store)
@@ -282,34 +298,58 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
         result.stages["write"] = StageResult("write", f"{quads} quads", {"quads": quads},
                                              write_seconds + time.perf_counter() - started)
         write_atomically(report_path, (json.dumps(build_report(result), indent=2, sort_keys=True) + "\n").encode())
-    return result
 
 
 class _Persist:
-    """Build the store folder that `query`, `stats`, `validate` and `export` open, beside
-    the old one, then swap it in: a build that fails leaves the last good store."""
+    """Build the store folder that `query`, `stats`, `validate` and `export` open, part by
+    part in a thread, beside the old one; then swap it in: a build that fails leaves the
+    last good store."""
 
-    def __init__(self, store_dir: Path, nquads: Path):
+    def __init__(self, store_dir: Path):
+        import queue
         import threading
-        self.store_dir, self.nquads = store_dir, nquads
+        self.store_dir = store_dir
         self.fresh = store_dir.with_name(f".{store_dir.name}-new")
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._load, name="persist-store", daemon=True)
-
-    def start(self) -> None:
         if self.fresh.exists():
             shutil.rmtree(self.fresh)
+        self.parts: queue.Queue = queue.Queue()
+        self.error: BaseException | None = None
+        self.handed = 0
+        self.thread = threading.Thread(target=self._load, name="persist-store", daemon=True)
         self.thread.start()
 
+    def add(self, store: OxigraphStore, graph: str | None = None) -> None:
+        """Hand over the whole store as it is now, or one graph of it, through a file
+        (streamed out and in; nothing large is held in memory)."""
+        self.handed += 1
+        part = self.fresh.with_name(f"{self.fresh.name}-part{self.handed}.nq")
+        store.dump_file(part, graph)
+        self.parts.put((part, graph))
+
     def _load(self) -> None:
+        disk = None
         try:
             disk = OxigraphStore(self.fresh)
-            disk.load_nquads_file(self.nquads)
-            disk.close()
+            while (part := self.parts.get()) is not None:
+                path, graph = part
+                disk.load_file(path, graph)
+                path.unlink()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread by finish()
             self.error = exc
+            while self.parts.get() is not None:
+                pass
+        finally:
+            if disk is not None:
+                disk.close()
+
+    def abandon(self) -> None:
+        """Stop the thread after a failed build; the old store stays as it was."""
+        self.parts.put(None)
+        self.thread.join()
+        shutil.rmtree(self.fresh, ignore_errors=True)
 
     def finish(self, state: bytes) -> None:
+        self.parts.put(None)
         self.thread.join()
         if self.error is not None:
             raise self.error

@@ -54,6 +54,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader of our output went away (`kgbuild stats | head`): not an error of ours.
+            sys.stdout = open(os.devnull, "w")
+            sys.exit(EXIT_OK)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             from .paths import ProjectNotFound
             if isinstance(exc, ProjectNotFound):

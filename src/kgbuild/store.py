@@ -140,34 +140,6 @@ class OxigraphStore:
         except SyntaxError as exc:
             raise StoreError(f"graph <{graph}>: invalid {fmt}: {exc}") from exc
 
-    def load_nquads_file(self, path: Path) -> None:
-        """Bulk-load an N-Quads file written by `dump_nquads`; its few blank-node lines (the
-        ontology's OWL lists) are added again with their own, canonical labels, since the bulk
-        loader renames blank nodes."""
-        ox = self._ox
-        self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
-        with path.open("rb") as handle:
-            with_blank = b"".join(line for line in handle if b"_:" in line)
-        if with_blank:
-            renamed = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in self._store.query(
-                "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")]
-            for quad in renamed:
-                self._store.remove(quad)
-            self._store.extend(list(ox.parse(with_blank, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False)))
-
-    def add_quads(self, nquads: bytes) -> None:
-        """Bulk-add N-Quads text. Lines with blank nodes go through the parser that keeps
-        their (canonical) labels; the rest, nearly all, through the fast bulk loader."""
-        ox = self._ox
-        if b"_:" not in nquads:
-            self._store.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
-            return
-        lines = nquads.splitlines(keepends=True)
-        with_blank = b"".join(line for line in lines if b"_:" in line)
-        self._store.bulk_load(input=b"".join(line for line in lines if b"_:" not in line),
-                              format=ox.RdfFormat.N_QUADS)
-        self._store.extend(list(ox.parse(with_blank, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False)))
-
     def load(self, path: Path, fmt: str | None = None, graph: str | None = None) -> int:
         ox = self._ox
         fmt = fmt or SUFFIX_FORMATS.get(path.suffix.lower())
@@ -272,6 +244,36 @@ class OxigraphStore:
             return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(graph))
         return self._store.dump(format=rdf_format)
 
+    def dump_file(self, path: Path, graph: str | None = None) -> None:
+        """Stream the store (N-Quads) or one graph (N-Triples) to a file, unsorted: for
+        handing large parts to another store without holding them in memory."""
+        ox = self._ox
+        if graph is None:
+            self._store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+        else:
+            self._store.dump(output=str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+
+    def load_file(self, path: Path, graph: str | None = None) -> None:
+        """Bulk-load a file written by `dump_file`. Its few blank-node lines (the ontology's
+        OWL lists) are loaded through the parser that keeps their canonical labels, since the
+        bulk loader renames blank nodes."""
+        ox = self._ox
+        fmt = ox.RdfFormat.N_QUADS if graph is None else ox.RdfFormat.N_TRIPLES
+        target = ox.NamedNode(graph) if graph is not None else None
+        with path.open("rb") as handle:
+            with_blank = b"".join(line for line in handle if b"_:" in line)
+        if not with_blank:
+            self._store.bulk_load(path=str(path), format=fmt, to_graph=target, lenient=True)
+            return
+        plain = path.with_name(path.name + ".plain")
+        with path.open("rb") as source, plain.open("wb") as out:
+            out.writelines(line for line in source if b"_:" not in line)
+        self._store.bulk_load(path=str(plain), format=fmt, to_graph=target, lenient=True)
+        plain.unlink()
+        quads = ox.parse(with_blank, format=fmt, rename_blank_nodes=False)
+        self._store.extend([ox.Quad(q.subject, q.predicate, q.object, target) if target is not None else q
+                            for q in quads])
+
     def sorted_lines(self, graphs: Sequence[str] | None = None, fmt: str = "nquads") -> list[bytes]:
         """N-Quads (or N-Triples of the union) as sorted lines: same store, same bytes."""
         if graphs is None and fmt == "nquads":
@@ -342,6 +344,20 @@ def substitute(sparql: str, terms: dict[str, object]) -> str:
             return f"({term} AS ?{name})"
         return f"({term})" if clause == "modifier" else term
     return _SPARQL_TOKENS.sub(replace, sparql)
+
+
+def turtle(triples: Iterable[tuple], prefixes: dict[str, str]) -> bytes:
+    """Triples (rdflib terms) as Turtle, written by Oxigraph in sorted order with the
+    prefixes sorted: the same triples give the same bytes, in linear time."""
+    import pyoxigraph as ox
+    data = ntriples(triples).encode("utf-8")
+    body = ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False),
+                        format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
+    lines = body.split(b"\n")
+    head = 0
+    while head < len(lines) and lines[head].startswith(b"@prefix"):
+        head += 1
+    return b"\n".join(sorted(lines[:head]) + lines[head:])
 
 
 def write_atomically(path: Path, data: bytes) -> None:

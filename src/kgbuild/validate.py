@@ -62,9 +62,12 @@ class Report:
     def write(self, path: Path) -> None:
         """The SHACL validation report as Turtle, its blank nodes labelled by their content
         (see `report_graph`): same results, same bytes, in time linear in the results."""
-        from .store import write_atomically
+        from .store import turtle, write_atomically
         graph = report_graph(self.shape_results, self.shapes if self.shapes is not None else Graph())
-        write_atomically(path, graph.serialize(format="turtle", encoding="utf-8"))
+        from .namespaces import PREFIXES
+        prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        prefixes["sh"] = str(SH)
+        write_atomically(path, turtle(graph, prefixes))
 
     def count(self, severity: str) -> int:
         return sum(r.severity == severity for r in self.results)
