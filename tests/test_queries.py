@@ -171,3 +171,25 @@ def test_violation_checks_report_what_was_broken(full_build):
     assert found("support-without-alignment-violation") == {(supporter, target), (action, URIRef(f"{SDG}99.9"))}
     assert found("unofficial-sdg-target-violation") == {(action, URIRef(f"{SDG}99.9"))}
     assert found("overdue-without-deadline-violation") == {(overdue, status)}
+
+
+def test_sort_keys_made_in_memory_keep_the_order(full_build):
+    """cq05 and cq13 sort on CONCAT("~", …) copies of names and IRIs (for speed on disk):
+    the rows must still come in the order of the values themselves."""
+    cq05 = [tuple(str(t) for t in row[:3]) for row in run(full_build.store, QUERIES["cq05-action-status-counts"]).rows]
+    assert len(cq05) > 10 and cq05 == sorted(cq05)
+    cq13 = [(-int(row[2]), str(row[0])) for row in run(full_build.store, QUERIES["cq13-units-with-open-actions"]).rows]
+    assert cq13 and cq13 == sorted(cq13)
+
+
+def test_provenance_check_wants_a_source_document(full_build):
+    """A resource whose only derivation is its span (the reasoner entails that one) lacks
+    a source document and is reported."""
+    from kgbuild.store import OxigraphStore
+    store = OxigraphStore()
+    store.load(full_build.outputs[0])
+    (action,), = store.select("SELECT ?x WHERE { ?x a kgb:KeyAction ; kgb:sourceSpan [] } ORDER BY ?x LIMIT 1").rows
+    store.update(f"DELETE {{ GRAPH ?g {{ <{action}> prov:wasDerivedFrom ?d }} }} "
+                 f"WHERE {{ GRAPH ?g {{ <{action}> prov:wasDerivedFrom ?d }} GRAPH ?h {{ ?d a kgb:SourceDocument }} }}")
+    assert store.ask(f"ASK {{ <{action}> prov:wasDerivedFrom ?d }}")   # the span's link is left
+    assert {row[0] for row in run(store, QUERIES["extracted-without-provenance-violation"]).rows} == {action}
