@@ -10,12 +10,17 @@ SELECT whose solutions are the constraint's results for *all* focus nodes at onc
       <the constraint's violation pattern for ?this>
     }
 
-Nested shapes (sh:node, sh:not, sh:and, sh:or, sh:xone) become `EXISTS { … }` tests of a
-"does not conform" pattern for the value node. Class tests (sh:class, sh:targetClass) use
-the rdfs:subClassOf closure read from the ontology and data graphs, given as VALUES, so
-the queries read the data graphs only. Only components this module knows are compiled;
+Nested shapes (sh:node, sh:not, sh:and, sh:or, sh:xone) become joins with (or MINUS of)
+the set of value nodes that do not conform; that set's path tests read the whole graph
+rather than repeat the value domain, whose every copy costs a scan and a hash join.
+Class tests (sh:class, sh:targetClass) use the rdfs:subClassOf closure read from the
+ontology and data graphs, given as VALUES, so the queries read the data graphs only. Only components this module knows are compiled;
 any other SHACL parameter raises `UnsupportedShapeError` naming the shape, so a shape is
 never silently skipped.
+
+Shaped for Oxigraph 0.5: all target classes of a shape in one VALUES (a UNION per class is
+a scan per class); a SPARQL constraint's FILTER NOT EXISTS becomes MINUS where equivalent
+(`not_exists_as_minus`); the queries run in two threads.
 
 Semantics follow SHACL 1.0 Core and SHACL-SPARQL as pySHACL implements them (the reference
 engine, see tests/test_shacl_engine.py): severity and sh:message are read from the shape;
@@ -26,6 +31,7 @@ focus node.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -80,6 +86,7 @@ NODE_KINDS = {
 COMPARISONS = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 PAIR_COMPARISONS = {SH.lessThan: "<", SH.lessThanOrEquals: "<="}
 MAX_DEPTH = 20   # nesting of sh:node / logical shapes; deeper means a cycle
+QUERY_THREADS = 2   # constraint queries run at once (the build machines have 2 cores)
 
 
 class UnsupportedShapeError(ValueError):
@@ -123,15 +130,21 @@ class CompiledShapes:
     notes: list[str] = field(default_factory=list)   # shape oddities that do not stop compilation
 
     def run(self, store, graphs: Sequence[str] | None,
-            progress: Callable[[str], None] | None = None) -> list[ShapeResult]:
+            progress: Callable[[str], None] | None = None, workers: int = QUERY_THREADS) -> list[ShapeResult]:
         """Run every constraint once over the union of `graphs` (None: of every graph);
-        results sorted for stable output."""
+        results sorted for stable output. The queries are independent and pyoxigraph
+        evaluates them outside the GIL, so `workers` threads run them side by side."""
+        view = list(graphs) if graphs is not None else None
         results: list[ShapeResult] = []
-        for number, constraint in enumerate(self.constraints, 1):
-            rows = store.select(constraint.sparql, graphs=list(graphs) if graphs is not None else None)
-            results.extend(_results(constraint, rows))
-            if progress is not None and (number % 25 == 0 or number == len(self.constraints)):
-                progress(f"validate: {number}/{len(self.constraints)} constraints")
+
+        def answer(constraint: CompiledConstraint):
+            return store.select(constraint.sparql, graphs=view)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for number, (constraint, rows) in enumerate(
+                    zip(self.constraints, pool.map(answer, self.constraints)), 1):
+                results.extend(_results(constraint, rows))
+                if progress is not None and (number % 25 == 0 or number == len(self.constraints)):
+                    progress(f"validate: {number}/{len(self.constraints)} constraints")
         results = list(dict.fromkeys(results))
         results.sort(key=lambda r: tuple(_sort_text(x) for x in (r.shape, r.focus, r.path, r.value, r.message)))
         return results
@@ -320,6 +333,21 @@ class _Compiler:
             return "(" + "|".join(self.path(step) for step in Collection(g, alternatives)) + ")"
         raise UnsupportedShapeError(f"unsupported property path {node!r}")
 
+    def may_be_empty(self, node) -> bool:
+        """Whether the path can have length zero (then it relates any node to itself)."""
+        g = self.g
+        if isinstance(node, URIRef):
+            return False
+        if (node, RDF.first, None) in g:
+            return all(self.may_be_empty(step) for step in Collection(g, node))
+        if g.value(node, SH.zeroOrMorePath) is not None or g.value(node, SH.zeroOrOnePath) is not None:
+            return True
+        for predicate in (SH.inversePath, SH.oneOrMorePath):
+            if g.value(node, predicate) is not None:
+                return self.may_be_empty(g.value(node, predicate))
+        alternatives = g.value(node, SH.alternativePath)
+        return alternatives is not None and any(self.may_be_empty(step) for step in Collection(g, alternatives))
+
     # constraints
 
     def top_level(self, shape, targets: str) -> list[CompiledConstraint]:
@@ -346,25 +374,33 @@ class _Compiler:
         return compiled
 
     def violation(self, shape, parameter, argument, focus: str, domain: str, names: _Vars,
-                  depth: int) -> tuple[str, str | None]:
+                  depth: int, loose: bool = False) -> tuple[str, str | None]:
         """A self-contained group pattern whose solutions are the violations of one constraint
         by the focus nodes `domain` binds to `focus`, and the variable of the result's value
         node (None for results without one). Set operations only (joins, MINUS, OPTIONAL,
-        GROUP BY), never a correlated EXISTS, so an engine can evaluate it in one pass."""
+        GROUP BY), never a correlated EXISTS, so an engine can evaluate it in one pass.
+
+        `loose`: the solutions may also hold nodes outside `domain` (the caller joins them
+        with, or subtracts them from, the domain). Then a test of the values of a path reads
+        the path alone: whether a node conforms does not depend on the domain, and each
+        repeat of a nested domain in a query costs a scan and a hash join of its own."""
         g = self.g
         path_node = g.value(shape, SH.path)
         path = self.path(path_node) if path_node is not None else None
         if parameter in (SH.minCount, SH.maxCount):
             if path is None:
                 raise UnsupportedShapeError(f"shape {_name(g, shape)}: {_curie(parameter)} needs sh:path")
-            return self.count_violation(parameter, int(argument), focus, domain, path, names), None
+            return self.count_violation(parameter, int(argument), focus,
+                                        "" if loose and parameter == SH.maxCount else domain, path, names), None
         if parameter == SH.hasValue and path is not None:
             return f"{domain} MINUS {{ {focus} {path} {sparql_term(argument)} }}", None
         if path is None:
             v, values = focus, domain
         else:
             v = names.new("v")
-            values = f"{domain} {focus} {path} {v} ."
+            # A path that may have length zero binds every node of the graph when unbound.
+            free = loose and not self.may_be_empty(path_node)
+            values = f"{'' if free else domain} {focus} {path} {v} ."
         if parameter in (SH.node, SH["not"], SH["and"], SH["or"], SH.xone):
             value_domain = f"{{ SELECT DISTINCT {v} WHERE {{ {values} }} }}"
             return f"{values} {self.logical_test(parameter, argument, v, value_domain, names, depth)}", v
@@ -468,7 +504,7 @@ class _Compiler:
                     raise UnsupportedShapeError(f"shape {_name(g, member)}: sh:sparql in a shape used through "
                                                 "sh:node / sh:or / sh:and / sh:not / sh:xone is not supported")
                 for argument in sorted(g.objects(member, parameter), key=_sort_text):
-                    pattern, _ = self.violation(member, parameter, argument, node, domain, names, depth)
+                    pattern, _ = self.violation(member, parameter, argument, node, domain, names, depth, loose=True)
                     alternatives.append(f"{{ SELECT DISTINCT {node} WHERE {{ {pattern} }} }}")
         if not alternatives:
             return f"{domain} FILTER(false)"
@@ -523,7 +559,7 @@ _TOKEN = re.compile(
     r'(?P<comment>#[^\n]*)|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
     r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
     r'|\'(?:[^\'\\\n]|\\.)*\')|(?P<var>[?$][A-Za-z_][A-Za-z0-9_]*)|(?P<word>[A-Za-z_][A-Za-z0-9_\-.:]*[A-Za-z0-9_\-:]|[A-Za-z_])'
-    r'|(?P<space>\s+)|(?P<other>.)', re.S)
+    r'|(?P<space>\s+)|(?P<other>.)', re.DOTALL)
 # What may not stand in a group that is rewritten: anything but triples, FILTERs and UNIONs
 # of plain triple blocks (their bindings are then known without a SPARQL parser).
 _GROUP_KEYWORDS = {"OPTIONAL", "MINUS", "BIND", "VALUES", "GRAPH", "SERVICE", "SELECT", "EXISTS", "NOT", "FILTER",

@@ -99,21 +99,23 @@ def validate(store, engine: str = "sparql", shapes_dir: Path | None = None,
     shapes = shapes if shapes is not None else shapes_graph(shapes_dir)
     data = data_graph_names(store)
     notes: list[str] = []
+    # The union of the data graphs as one view: the store itself before reasoning (its
+    # graphs are then all data; the ontology's own terms are never targets), else a copy.
+    # A default graph of n named graphs costs n lookups per pattern (locating 2,000 nodes
+    # over 325 graphs took 7.6 s, over the union 0.4 s), so no query reads a list of graphs.
+    if str(graph_iri("inferred", "reasoning")) in store.graph_names():
+        view, view_graphs = union_copy(store, data), [DATA_UNION]
+    else:
+        view, view_graphs = store, None
     if engine == "sparql":
         ontology = [str(graph_iri("ontology"))] if str(graph_iri("ontology")) in store.graph_names() else []
         compiled = compile_shapes(shapes, class_closure(store, data + ontology))
         notes = list(dict.fromkeys(compiled.notes))
-        if str(graph_iri("inferred", "reasoning")) in store.graph_names():
-            scratch = union_copy(store, data)
-            shape_results = compiled.run(scratch, [DATA_UNION], progress)
-            del scratch
-        else:
-            # Before reasoning (as in the build) the data is every graph; the ontology's
-            # own terms are never targets. The union needs no copy.
-            shape_results = compiled.run(store, None, progress)
+        shape_results = compiled.run(view, view_graphs, progress)
     else:
         shape_results = run_pyshacl(store, shapes, data)
-    located = locate_all(store, data, {r.focus for r in shape_results})
+    located = locate_all(view, view_graphs, {r.focus for r in shape_results})
+    del view
     return Report(to_results(shape_results, shapes, located), shape_results, shapes, engine, notes)
 
 
@@ -122,11 +124,17 @@ def union_copy(store, graphs: Sequence[str]):
 
     Oxigraph answers a triple pattern over a default graph made of n named graphs with n
     lookups; with one graph per document, the compiled queries would grow as documents x
-    triples. One copy (linear, blank node labels kept) keeps every query linear."""
+    triples. One copy (linear, blank node labels kept) keeps every query linear. The graphs
+    are loaded at once (lines with blank nodes apart, through the parser that keeps their
+    labels), not graph by graph."""
     from .store import OxigraphStore
     scratch = OxigraphStore()
-    for name in graphs:
-        scratch.add_to_graph(DATA_UNION, store.dump("ntriples", name))
+    lines = b"".join(store.dump("ntriples", name) for name in graphs)
+    if b"_:" in lines:
+        split = lines.splitlines(keepends=True)
+        scratch.add_to_graph(DATA_UNION, b"".join(line for line in split if b"_:" in line))
+        lines = b"".join(line for line in split if b"_:" not in line)
+    scratch.add_to_graph(DATA_UNION, lines)
     return scratch
 
 
@@ -221,15 +229,17 @@ SELECT ?node ?rank ?doc ?title ?start WHERE {
 }"""
 
 
-def locate_all(store, graphs: Sequence[str], nodes) -> dict:
+def locate_all(store, graphs: Sequence[str] | None, nodes) -> dict:
     """Node -> (source file, first line): of the node, of the item an alignment is about, or
     of the indicator a measurement hangs off; a source document is at its line 1. A few
-    queries for all nodes (batches of LOCATE_BATCH), not one per node."""
+    queries for all nodes (batches of LOCATE_BATCH), not one per node, over the union of
+    `graphs` (None: of every graph of the store)."""
     iris = sorted(n for n in nodes if isinstance(n, URIRef))
     best: dict = {}
     for start in range(0, len(iris), LOCATE_BATCH):
         batch = " ".join(sparql_term(n) for n in iris[start:start + LOCATE_BATCH])
-        for node, rank, doc, title, line in store.select(LOCATE % {"nodes": batch}, graphs=list(graphs)):
+        rows = store.select(LOCATE % {"nodes": batch}, graphs=list(graphs) if graphs is not None else None)
+        for node, rank, doc, title, line in rows:
             line_number = int(line) if line is not None and _is_int(line) else None
             candidate = (int(rank), str(title) if title is not None else str(doc),
                          line_number if line_number is not None else 0)
