@@ -334,6 +334,7 @@ class _Persist:
                 path, graph = part
                 disk.load_file(path, graph)
                 path.unlink()
+            disk.optimize()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread by finish()
             self.error = exc
             while self.parts.get() is not None:

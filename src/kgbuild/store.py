@@ -163,6 +163,12 @@ class OxigraphStore:
     def update(self, sparql: str) -> None:
         self._store.update(sparql, prefixes=self._prefixes)
 
+    def optimize(self) -> None:
+        """Compact the on-disk store: fewer files to read from makes the queries that read
+        thousands of values back from disk up to twice as fast."""
+        if self.path is not None:
+            self._store.optimize()
+
     def flush(self) -> None:
         if self.path is not None:
             self._store.flush()
