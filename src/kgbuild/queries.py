@@ -135,10 +135,6 @@ def run(store, query: SavedQuery, given: dict[str, str] | None = None) -> Rows:
     return store.select(query.text, bindings(query, given or {}))
 
 
-def run_text(store, text: str) -> Rows:
-    return store.select(text)
-
-
 def _label(store, term) -> str | None:
     if not isinstance(term, URIRef):
         return None

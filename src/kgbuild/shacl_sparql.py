@@ -39,6 +39,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
+from .reason import reachable
+from .store import nt_term
+
 # Parameters that carry no constraint of their own (descriptive, or read with another one).
 NON_CONSTRAINT = {RDF.type, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, SH.name,
                   SH.description, SH.order, SH.group, SH.defaultValue, SH.message, SH.severity,
@@ -187,16 +190,7 @@ def class_closure(store, graphs: Sequence[str]) -> dict[URIRef, frozenset]:
     children: dict = {}
     for sub, sup in rows:
         children.setdefault(sup, set()).add(sub)
-    closure = {}
-    for cls in children:
-        seen, todo = {cls}, [cls]
-        while todo:
-            for child in children.get(todo.pop(), ()):
-                if child not in seen:
-                    seen.add(child)
-                    todo.append(child)
-        closure[cls] = frozenset(seen)
-    return closure
+    return {cls: frozenset(reachable(cls, children)) for cls in children}
 
 
 # -- compiling ------------------------------------------------------------------------------
@@ -248,16 +242,9 @@ def _curie(term) -> str:
 
 def sparql_term(term) -> str:
     """A term in SPARQL (N-Triples) syntax; blank nodes cannot be named in a query."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-    raise UnsupportedShapeError(f"cannot write {term!r} into a query (blank nodes are not supported here)")
+    if isinstance(term, BNode):
+        raise UnsupportedShapeError(f"cannot write {term!r} into a query (blank nodes are not supported here)")
+    return nt_term(term)
 
 
 def _string(text: str) -> str:

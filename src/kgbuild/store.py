@@ -61,8 +61,8 @@ class Rows:
 class Store(Protocol):
     """What every stage needs of a quad store."""
 
-    def replace_graph(self, graph: str, data: str | bytes, fmt: str = "ntriples") -> int:
-        """Replace a named graph by the triples of `data`; returns the graph's size."""
+    def replace_graph(self, graph: str, data: str | bytes, fmt: str = "ntriples") -> None:
+        """Replace a named graph by the triples of `data`."""
 
     def load(self, path: Path, fmt: str | None = None, graph: str | None = None) -> int:
         """Add a file's quads (or its triples to `graph`); returns how many quads it held."""
@@ -105,6 +105,8 @@ class OxigraphStore:
             if path is None:
                 self._store = ox.Store()
             elif read_only:
+                if not (path / "CURRENT").is_file():   # what every Oxigraph (RocksDB) folder holds
+                    raise StoreError(f"{path}: not a store folder (kgbuild build writes one to data/build/store)")
                 self._store = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
@@ -115,12 +117,9 @@ class OxigraphStore:
 
     # -- writing --------------------------------------------------------------------------
 
-    def replace_graph(self, graph: str, data: str | bytes, fmt: str = "ntriples") -> int:
-        ox = self._ox
-        name = ox.NamedNode(graph)
-        self._store.remove_graph(name) if self._store.contains_named_graph(name) else None
+    def replace_graph(self, graph: str, data: str | bytes, fmt: str = "ntriples") -> None:
+        self.remove_graph(graph)
         self.add_to_graph(graph, data, fmt)
-        return self.count(graph)
 
     def add_to_graph(self, graph: str, data: str | bytes, fmt: str = "ntriples") -> None:
         ox = self._ox

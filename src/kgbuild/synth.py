@@ -877,10 +877,6 @@ def plan(documents: int, seed: int = 0) -> list[str]:
     return layouts
 
 
-def _family(layout: str) -> str:
-    return UNSDCF if layout == UNSDCF else ERC if layout == "erc" else GATE
-
-
 def _file_name(index: int, layout: str, country: str, y1: int, y2: int) -> str:
     stem = {"cpe": "unwomen-gate-mr", "portfolio": "unwomen-gate-mr", "gpi": "unwomen-gate-mr",
             "erc": "undp-erc", UNSDCF: "unsdcf"}[layout]
