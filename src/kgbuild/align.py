@@ -18,9 +18,7 @@ the unbatched reader as the oracle).
 """
 from __future__ import annotations
 
-import csv
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -28,8 +26,8 @@ from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
-from . import paths
-from .sdg import SDG_CSV
+from . import project
+from .sdg import sdg_rows
 
 SIGNALS = ("explicit", "thesaurus", "tag", "similarity", "context")
 _WORD = re.compile(r"\w+")
@@ -82,10 +80,9 @@ class Phrase:
 
 class Aligner:
     def __init__(self, align_dir: Path | None = None, signals: frozenset[str] = frozenset(SIGNALS)):
-        self.dir = align_dir or paths.project_root() / "data" / "align"
+        self.dir = align_dir or project.current().align_dir
         self.signals = signals
-        with (self.dir / "settings.toml").open("rb") as handle:
-            self.settings = tomllib.load(handle)
+        self.settings = project.current().settings(self.dir / "settings.toml")
         self.targets, self.goals = _official_texts()
         self.phrases = self._thesaurus()
         self.tags = self._tag_targets()
@@ -434,14 +431,13 @@ def _official_texts() -> tuple[dict[str, str], dict[str, list[str]]]:
     """Per target: its text, its goal's title and its indicators' texts (the documents the
     similarity signal compares against); per goal: its targets."""
     goals, targets, indicators = {}, {}, {}
-    with (paths.reference_dir() / SDG_CSV).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["kind"] == "goal":
-                goals[row["code"]] = row["title"]
-            elif row["kind"] == "target":
-                targets[row["code"]] = row["title"]
-            else:
-                indicators.setdefault(row["parent_code"], []).append(row["title"])
+    for row in sdg_rows():
+        if row["kind"] == "goal":
+            goals[row["code"]] = row["title"]
+        elif row["kind"] == "target":
+            targets[row["code"]] = row["title"]
+        else:
+            indicators.setdefault(row["parent_code"], []).append(row["title"])
     texts = {code: " ".join([text, goals[code.split(".")[0]], *indicators.get(code, [])])
              for code, text in targets.items()}
     by_goal: dict[str, list[str]] = {}

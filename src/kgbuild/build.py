@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__, paths
+from . import __version__, project
 from .namespaces import base_iri, graph_iri
 from .records import Document, Problem
 from .stage import StageResult
@@ -110,12 +110,12 @@ def reference_graphs() -> dict[str, str]:
     """graph IRI -> N-Triples: ontology, vocabularies, the SDG list and the curated lists."""
     from .sdg import sdg_reference_graph
     graphs = {
-        graph_iri("ontology"): _rdflib_file_triples(paths.ontology_dir() / "kgbuild.ttl",
-                                                    paths.reference_dir() / "sdgs-ontology.ttl"),
-        graph_iri("vocabulary"): _rdflib_file_triples(*sorted((paths.ontology_dir() / "vocabularies").glob("*.ttl"))),
-        graph_iri("reference", "sdg"): ntriples(sdg_reference_graph(paths.reference_dir())),
+        graph_iri("ontology"): _rdflib_file_triples(project.current().ontology_dir / "kgbuild.ttl",
+                                                    project.current().reference_dir / "sdgs-ontology.ttl"),
+        graph_iri("vocabulary"): _rdflib_file_triples(*sorted((project.current().ontology_dir / "vocabularies").glob("*.ttl"))),
+        graph_iri("reference", "sdg"): ntriples(sdg_reference_graph()),
     }
-    for path in sorted(paths.vocab_dir().glob("*.ttl")):
+    for path in sorted(project.current().vocab_dir.glob("*.ttl")):
         graphs[graph_iri("reference", path.stem)] = _rdflib_file_triples(path)
     return graphs
 
@@ -124,7 +124,7 @@ def fingerprint() -> str:
     """What a source graph depends on besides its document: the software, the base IRI and
     every vocabulary and lexicon file. A change here rebuilds every document."""
     digest = hashlib.sha256(f"{__version__}\n{base_iri()}\n".encode())
-    root = paths.project_root()
+    root = project.current().root
     for folder in ("ontology", "data/vocab", "data/reference"):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file():
@@ -200,8 +200,8 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
           workers: int | None = None, incremental: bool = True, bar: bool = False) -> BuildResult:
     """Run the pipeline. `write` False keeps everything in memory (tests, benchmarks);
     `bar` shows a progress bar on the terminal for the long stages."""
-    sources = sources or paths.sources_dir()
-    out_dir = out_dir or paths.build_dir()
+    sources = sources or project.current().sources_dir
+    out_dir = out_dir or project.current().build_dir
     files = source_files(sources)
     if not files:
         raise FileNotFoundError(f"{sources}: no documents to read (Markdown notes and hidden files are not documents)")

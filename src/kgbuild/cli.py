@@ -26,15 +26,15 @@ def _echo_err(message: str) -> None:
 def _built_graph(path: Path | None):
     """The built store, opened read-only (no re-parsing), or the graph file given with --input
     loaded into a store in memory."""
-    from . import paths
+    from . import project
     from .build import NQUADS, STORE_DIR
     from .store import OxigraphStore, StoreError
     try:
         if path is None:
-            store_dir = paths.build_dir() / STORE_DIR
+            store_dir = project.current().build_dir / STORE_DIR
             if store_dir.is_dir():
                 return OxigraphStore(store_dir, read_only=True)
-            path = paths.build_dir() / NQUADS
+            path = project.current().build_dir / NQUADS
         if path.is_dir():
             return OxigraphStore(path, read_only=True)
         if not path.is_file():
@@ -59,13 +59,17 @@ class _Group(click.Group):
             sys.stdout = open(os.devnull, "w")
             sys.exit(EXIT_OK)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            from .paths import ProjectNotFound
-            if isinstance(exc, ProjectNotFound):
+            from .project import ProjectNotFound, SettingsError
+            from .sdg import ReferenceError as SdgReferenceError
+            if isinstance(exc, (ProjectNotFound, SettingsError, SdgReferenceError)):
                 _echo_err(f"kgbuild: {exc}")
                 sys.exit(EXIT_FAILURE)
-            import traceback
-            traceback.print_exc()
-            _echo_err(f"kgbuild: internal error: {exc}")
+            # A bug of ours: the user gets one line, a developer the traceback on request.
+            if os.environ.get("KGBUILD_DEBUG"):
+                import traceback
+                traceback.print_exc()
+            _echo_err(f"kgbuild: internal error: {type(exc).__name__}: {exc} "
+                      "(set KGBUILD_DEBUG=1 to see where)")
             sys.exit(EXIT_FAILURE)
 
 
@@ -178,12 +182,12 @@ def validate(input_path: Path | None, report: Path | None, engine: str) -> None:
     """Validate the built graph against shapes/; exit 1 on violations.
 
     Results are grouped by shape, each with its source document and line."""
-    from . import paths
+    from . import project
     from .build import VALIDATION_REPORT
     from .validate import format_report, validate as run_validation
     outcome = run_validation(_built_graph(input_path), engine=engine)
     click.echo(format_report(outcome))
-    report = report or (input_path.parent if input_path else paths.build_dir()) / VALIDATION_REPORT
+    report = report or (input_path.parent if input_path else project.current().build_dir) / VALIDATION_REPORT
     outcome.write(report)
     _echo_err(f"wrote {report}")
     sys.exit(EXIT_DATA_ERRORS if outcome.violations else EXIT_OK)
@@ -195,13 +199,13 @@ def validate(input_path: Path | None, report: Path | None, engine: str) -> None:
                    "(default: the one in data/sources).")
 def eval_align(framework: Path | None) -> None:
     """Score the aligner on sentences that cite SDG targets, with an ablation table."""
-    from . import paths
+    from . import project
     from .align_eval import ablation, dev_set, format_table
     if framework is None:
         from .build import source_files
         from .readers import ReaderError, detect, split_lines
         framework = None
-        for path in source_files(paths.sources_dir()):
+        for path in source_files(project.current().sources_dir):
             try:   # look at the content only; a document no reader takes is not a framework
                 if detect(path, split_lines(path.read_text(encoding="utf-8"))).name == "unsdcf":
                     framework = path
@@ -209,7 +213,7 @@ def eval_align(framework: Path | None) -> None:
             except (ReaderError, UnicodeDecodeError):
                 continue
         if framework is None:
-            raise Failure(f"{paths.sources_dir()}: no cooperation framework to build a development set from")
+            raise Failure(f"{project.current().sources_dir}: no cooperation framework to build a development set from")
     dev = dev_set(framework)
     if not dev:
         raise Failure(f"{framework}: no sentences cite SDG targets")

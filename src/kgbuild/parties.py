@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
 from rdflib import URIRef
 
-from . import paths
+from . import project
 from .vocab import normalize_label, scheme
 
 AGENCY, ORG, PLACE, QUAL, POST, UNIT, CONN, SUFFIX = (
@@ -157,8 +156,7 @@ def _case_variants(words: list[str]) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    with open(paths.vocab_dir() / "responsible-parties.toml", "rb") as handle:
-        return Lexicon(tomllib.load(handle))
+    return Lexicon(project.current().settings(project.current().vocab_dir / "responsible-parties.toml"))
 
 
 @lru_cache(maxsize=None)

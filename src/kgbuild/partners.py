@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from . import paths
+from . import project
 
 JOINERS = {"of", "and", "for", "on", "with", "the", "under", "&", "in"}
 WORD = re.compile(r"[“\"«][^”\"»]+[”\"»]|[\w’'&/]+(?:[.-][\w’'&/]+)*|\S")
@@ -24,7 +24,7 @@ DASHES = {"-", "–", "—"}
 
 @lru_cache(maxsize=1)
 def heads() -> frozenset[str]:
-    path = paths.vocab_dir() / "partner-heads.txt"
+    path = project.current().vocab_dir / "partner-heads.txt"
     words = [line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
     return frozenset(w for w in words if w)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from . import paths
+from . import project
 from .namespaces import base_iri
 from .store import Rows
 
@@ -83,7 +83,7 @@ def parse_query_file(path: Path) -> SavedQuery:
 
 
 def catalog(folder: Path | None = None) -> dict[str, SavedQuery]:
-    folder = folder or paths.project_root() / "queries"
+    folder = folder or project.current().queries_dir
     return {q.name: q for q in (parse_query_file(p) for p in sorted(folder.glob("*.rq")))}
 
 

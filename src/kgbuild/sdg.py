@@ -10,13 +10,12 @@ several notations and several broader targets.
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from . import paths
+from . import project
 from .namespaces import SDG, SDG_SCHEME, SDGO
 
 SDG_CSV = "sdg-goals-targets-indicators.csv"
@@ -27,11 +26,14 @@ class ReferenceError(RuntimeError):
     pass
 
 
-@lru_cache(maxsize=4)
-def sdg_rows(reference_dir: Path | None = None) -> tuple[dict[str, str], ...]:
-    """The rows of the official SDG list, read once per process: readers, mapping, the
-    reference graph and the aligner all use this one parse."""
-    path = (reference_dir or paths.reference_dir()) / SDG_CSV
+def sdg_rows() -> tuple[dict[str, str], ...]:
+    """The rows of the official SDG list, parsed once per process by the project: readers,
+    mapping, the reference graph and the aligner all use this one parse."""
+    return project.current().sdg_rows
+
+
+def read_sdg_rows(reference_dir: Path) -> tuple[dict[str, str], ...]:
+    path = reference_dir / SDG_CSV
     if not path.is_file():
         raise ReferenceError(f"{path}: SDG reference file missing")
     with path.open(encoding="utf-8", newline="") as handle:
@@ -50,11 +52,11 @@ def sdg_rows(reference_dir: Path | None = None) -> tuple[dict[str, str], ...]:
     return tuple(table)
 
 
-def sdg_reference_graph(reference_dir: Path | None = None) -> set[tuple]:
+def sdg_reference_graph() -> set[tuple]:
     graph: set[tuple] = set()
     graph.add((SDG_SCHEME, RDF.type, SKOS.ConceptScheme))
     graph.add((SDG_SCHEME, SKOS.prefLabel, Literal("Sustainable Development Goals", lang="en")))
-    for row in sdg_rows(reference_dir):
+    for row in sdg_rows():
         kind = row["kind"]
         iri = URIRef(row["uri"])
         code = row["code"]

@@ -26,7 +26,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
-from . import paths
+from . import project
 from .namespaces import graph_iri
 from .shacl_sparql import ShapeResult, class_closure, compile_shapes, sparql_term
 
@@ -79,7 +79,7 @@ class Report:
 
 def shapes_graph(shapes_dir: Path | None = None) -> Graph:
     graph = Graph()
-    for path in sorted((shapes_dir or paths.project_root() / "shapes").glob("*.ttl")):
+    for path in sorted((shapes_dir or project.current().shapes_dir).glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 

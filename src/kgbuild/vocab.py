@@ -12,7 +12,7 @@ from functools import lru_cache
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
-from . import paths
+from . import project
 from .namespaces import KGB, VOCAB
 
 _SEPARATORS = r"[\s\-‐‑–_]+"
@@ -102,7 +102,7 @@ class Scheme:
 def vocabulary_graph() -> Graph:
     """All controlled vocabularies: ontology/vocabularies/*.ttl and data/vocab/*.ttl."""
     graph = Graph()
-    for folder in (paths.ontology_dir() / "vocabularies", paths.vocab_dir()):
+    for folder in (project.current().ontology_dir / "vocabularies", project.current().vocab_dir):
         for path in sorted(folder.glob("*.ttl")):
             graph.parse(path, format="turtle")
     return graph
