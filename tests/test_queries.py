@@ -4,6 +4,7 @@ the *-violation checks."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,29 @@ def test_one_query_per_competency_question():
     assert len(CHECKS) >= 5
 
 
+def plain(cell: str) -> str:
+    """A SPARQL TSV cell (a term in Turtle syntax) as its plain value."""
+    if not cell:
+        return ""
+    if cell.startswith("<"):
+        return cell[1:-1]
+    import pyoxigraph as ox
+    triple = next(iter(ox.parse(f"<x:s> <x:p> {cell} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
+    return triple.object.value
+
+
 def rows_of(text: str) -> list[list[str]]:
-    return list(csv.reader(text.splitlines(), delimiter="\t"))
+    """SPARQL 1.1 TSV as rows of plain values, the header without its '?'s."""
+    lines = text.rstrip("\n").split("\n")
+    return [[h.removeprefix("?") for h in lines[0].split("\t")]] + [[plain(c) for c in line.split("\t")]
+                                                                     for line in lines[1:]]
 
 
 @pytest.mark.parametrize("name", QUESTIONS)
 def test_saved_query_matches_its_golden_result(full_build, name):
     table = run(full_build.store, QUERIES[name])
-    actual = rows_of(format_table(full_build.store, table, "tsv"))
-    expected = rows_of((GOLDEN / f"{name}.tsv").read_text(encoding="utf-8"))
+    actual = format_table(full_build.store, table, "tsv").split("\n")
+    expected = (GOLDEN / f"{name}.tsv").read_text(encoding="utf-8").split("\n")
     assert actual[0] == expected[0]
     assert actual[1:] == expected[1:], f"{name}: result differs from tests/golden/queries/{name}.tsv"
 
@@ -111,7 +126,7 @@ def test_cli_lists_and_runs_queries(full_build, tmp_path):
     overdue = run_cli("query", "cq06-overdue-actions", "-p", "date=2023-01-01", "-f", "csv", "--input", graph)
     assert overdue.returncode == 0, overdue.stderr
     rows = list(csv.reader(overdue.stdout.splitlines()))
-    assert rows[0][:3] == ["action", "action_label", "actionText"] and len(rows) == 10
+    assert rows[0] == ["action", "actionText", "deadline", "status", "responsible"] and len(rows) == 10
     as_json = run_cli("query", "cq13-units-with-open-actions", "-f", "json", "--input", graph)
     assert '"bindings"' in as_json.stdout
     custom = tmp_path / "count.rq"
@@ -193,3 +208,104 @@ def test_provenance_check_wants_a_source_document(full_build):
                  f"WHERE {{ GRAPH ?g {{ <{action}> prov:wasDerivedFrom ?d }} GRAPH ?h {{ ?d a kgb:SourceDocument }} }}")
     assert store.ask(f"ASK {{ <{action}> prov:wasDerivedFrom ?d }}")   # the span's link is left
     assert {row[0] for row in run(store, QUERIES["extracted-without-provenance-violation"]).rows} == {action}
+
+
+def test_result_formats_keep_their_columns_whatever_the_rows(full_build):
+    """CSV and TSV are the SPARQL 1.1 formats: the header is the query's variables, with
+    no label columns that come and go with the rows; TSV writes terms in Turtle syntax."""
+    table = run(full_build.store, QUERIES["cq06-overdue-actions"], {"date": "1900-01-01"})
+    assert table.rows == []
+    assert format_table(full_build.store, table, "csv") == "action,actionText,deadline,status,responsible\r\n"
+    assert format_table(full_build.store, table, "tsv") == "?action\t?actionText\t?deadline\t?status\t?responsible\n"
+    some = run(full_build.store, QUERIES["cq13-units-with-open-actions"])
+    tsv = format_table(full_build.store, some, "tsv").split("\n")
+    assert tsv[1].startswith("<https://") and tsv[1].endswith("^^<http://www.w3.org/2001/XMLSchema#integer>")
+
+
+def test_dates_and_iris_are_validated_as_such():
+    with pytest.raises(QueryError, match="date: '2023-13-45' is not a date"):
+        bindings(get("cq06-overdue-actions"), {"date": "2023-13-45"})
+    with pytest.raises(QueryError, match="not a date"):
+        bindings(get("cq06-overdue-actions"), {"date": "2023-02-30"})
+    with pytest.raises(QueryError, match="is not an IRI"):
+        bindings(get("cq15-action-chain"), {"action": "two words"})
+
+
+def test_a_broken_saved_query_is_named_and_the_rest_still_work(tmp_path):
+    from kgbuild.queries import load_catalog
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    (folder / "good.rq").write_text("# title: Good\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    (folder / "untitled.rq").write_text("SELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    (folder / "typo.rq").write_text("# title: Typo\nSELECT ?s WHERE {\n  ?s ?p }\n", encoding="utf-8")
+    (folder / "latin1.rq").write_bytes("# title: Caf\xe9\nSELECT * WHERE { ?s ?p ?o }\n".encode("latin-1"))
+    (folder / "update.rq").write_text("# title: Wipe\nDELETE WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    good, broken = load_catalog(folder)
+    assert list(good) == ["good"]
+    assert any(re.search(r"typo\.rq:\d+:\d+: expected ", m) for m in broken)
+    assert any("latin1.rq:1:13: not UTF-8" in m for m in broken)
+    assert any("untitled.rq:1:1: saved query has no '# title:' line" in m for m in broken)
+    assert any("update.rq: a SPARQL update" in m for m in broken)
+    assert len(broken) == 4
+
+
+def test_query_forms_and_refusals_through_the_cli(full_build, tmp_path):
+    graph = str(full_build.outputs[0])
+    ask = tmp_path / "ask.rq"
+    ask.write_text("PREFIX kgb: <https://w3id.org/kgbuild/ontology#>\nASK { ?a a kgb:KeyAction }\n", encoding="utf-8")
+    asked = run_cli("query", "--file", str(ask), "--input", graph)
+    assert asked.returncode == 0 and asked.stdout == "true\n", asked.stderr
+    construct = tmp_path / "outcomes.rq"
+    construct.write_text("PREFIX kgb: <https://w3id.org/kgbuild/ontology#>\n"
+                         "CONSTRUCT { ?o a kgb:Outcome } WHERE { ?o a kgb:Outcome }\n", encoding="utf-8")
+    built = run_cli("query", "--file", str(construct), "-f", "ntriples", "--input", graph)
+    assert built.returncode == 0 and built.stdout.count(" .\n") == 6, built.stderr
+    as_csv = run_cli("query", "--file", str(construct), "-f", "csv", "--input", graph)
+    assert as_csv.returncode == 2 and "gives a graph" in as_csv.stderr
+    update = tmp_path / "wipe.rq"
+    update.write_text("DELETE WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    refused = run_cli("query", "--file", str(update), "--input", graph)
+    assert refused.returncode == 2 and "a SPARQL update" in refused.stderr
+    service = tmp_path / "remote.rq"
+    service.write_text("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n", encoding="utf-8")
+    called = run_cli("query", "--file", str(service), "--input", graph)
+    assert called.returncode == 2 and "--allow-service" in called.stderr
+    syntax = tmp_path / "typo.rq"
+    syntax.write_text("SELECT * WHERE {\n ?s ?p }\n", encoding="utf-8")
+    typo = run_cli("query", "--file", str(syntax), "--input", graph)
+    assert typo.returncode == 2 and re.search(r"typo\.rq:\d+:\d+: expected", typo.stderr)
+    for result in (asked, built, as_csv, refused, called, typo):
+        assert "Traceback" not in result.stderr
+
+
+def test_runaway_queries_are_stopped(full_build, tmp_path):
+    graph = str(full_build.outputs[0])
+    runaway = tmp_path / "runaway.rq"
+    runaway.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n", encoding="utf-8")
+    stopped = run_cli("query", "--file", str(runaway), "--timeout", "1", "--input", graph)
+    assert stopped.returncode == 2 and "stopped after 1 s" in stopped.stderr
+    many = run_cli("query", "cq02-outcome-targets", "--max-rows", "5", "--input", graph)
+    assert many.returncode == 2 and "more than 5 rows" in many.stderr
+
+
+def test_ctrl_c_stops_a_query_with_exit_130(full_build, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    runaway = tmp_path / "runaway.rq"
+    runaway.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "kgbuild.cli", "query", "--file", str(runaway),
+                                "--input", str(full_build.outputs[0])], stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
+
+
+def test_an_empty_graph_file_is_an_error_not_an_empty_answer(tmp_path):
+    empty = tmp_path / "empty.nq"
+    empty.write_text("", encoding="utf-8")
+    for command in (("query", "cq05-action-status-counts"), ("validate",), ("stats",)):
+        result = run_cli(*command, "--input", str(empty))
+        assert result.returncode == 2 and "holds no triples" in result.stderr, command

@@ -40,7 +40,8 @@ def _built_graph(path: Path | None):
         if not path.is_file():
             raise Failure(f"{path}: no built graph; run `kgbuild build` first")
         store = OxigraphStore()
-        store.load(path)
+        if store.load(path) == 0:   # answering or validating nothing would look like success
+            raise Failure(f"{path}: holds no triples; give a graph kgbuild built or exported")
         return store
     except StoreError as exc:
         raise Failure(str(exc)) from exc
@@ -54,6 +55,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
+        except KeyboardInterrupt:
+            _echo_err("kgbuild: interrupted")
+            sys.exit(130)
         except BrokenPipeError:
             # The reader of our output went away (`kgbuild stats | head`): not an error of ours.
             sys.stdout = open(os.devnull, "w")
@@ -222,30 +226,43 @@ def eval_align(framework: Path | None) -> None:
 
 @main.command("queries")
 def list_queries() -> None:
-    """List the saved queries with their descriptions and parameters."""
-    from .queries import catalog
-    for query in catalog().values():
+    """List the saved queries with their descriptions and parameters; broken ones last."""
+    from .queries import load_catalog
+    saved, broken = load_catalog()
+    for query in saved.values():
         kind = "check" if query.is_check else "query"
         click.echo(f"{query.name}  [{kind}]  {query.title}")
         click.echo(f"    {query.description}")
         for p in query.params:
             click.echo(f"    --param {p.name}=…  ({p.type}, default {p.default}) {p.doc}")
+    for message in broken:
+        _echo_err(f"broken: {message}")
+    if broken:
+        sys.exit(EXIT_DATA_ERRORS)
 
 
 @main.command("query")
 @click.argument("name", required=False)
 @click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Run this .rq file instead of a saved query.")
+              help="Run this SPARQL file (saved-query header optional) instead of a saved query.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples"]),
+              default="table", show_default=True,
+              help="table, or a SPARQL 1.1 result format (csv, tsv, json); turtle or ntriples for CONSTRUCT/DESCRIBE.")
 @click.option("--input", "input_path", type=click.Path(path_type=Path),
               help="Graph file (or store folder) to query instead of the built store (data/build/store).")
-def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, input_path: Path | None) -> None:
-    """Run a saved query by NAME (see `kgbuild queries`), or any file with --file.
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds the query may run before it is stopped.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True,
+              help="Stop with an error when the result has more rows than this.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (they call other servers).")
+def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, input_path: Path | None,
+          timeout: float, max_rows: int, allow_service: bool) -> None:
+    """Run a saved query by NAME (see `kgbuild queries`), or any SPARQL file with --file.
 
-    Parameters are bound as RDF terms. A check (*-violation) that returns rows exits 1."""
-    from .queries import QueryError, format_table, get, parse_query_file, run
+    Parameters are bound as RDF terms. A check (*-violation) that returns rows exits 1.
+    The query runs in a child process: past --timeout it is stopped (exit 2); Ctrl-C exits 130."""
+    from .queries import QueryError, get, parse_query_file
     if bool(name) == bool(query_file):
         raise Failure("give a saved query NAME or --file FILE (one of them)")
     given = {}
@@ -255,20 +272,74 @@ def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fm
         key, value = item.split("=", 1)
         given[key.strip()] = value
     try:
-        saved = get(name) if name else parse_query_file(query_file)
-        store = _built_graph(input_path)
-        table = run(store, saved, given)
-        from .namespaces import graph_iri
-        if graph_iri("inferred", "reasoning") not in store.graph_names():
-            _echo_err("note: this graph was built without reasoning; queries that walk entailed "
-                      "inverses (e.g. cq15) return less")
+        saved = get(name) if name else parse_query_file(query_file, require_title=False)
     except QueryError as exc:
         raise Failure(str(exc)) from exc
-    output = format_table(store, table, fmt)
-    click.echo(output, nl=not output.endswith("\n"))
-    if saved.is_check and table.rows:
-        _echo_err(f"check {saved.name} failed: {len(table.rows)} rows")
+    outcome = _run_limited(_answer_query, (saved, given, fmt, input_path, max_rows, allow_service), timeout)
+    kind, payload = outcome
+    if kind == "error":
+        raise Failure(payload)
+    text, rows, note = payload
+    if note:
+        _echo_err(note)
+    click.echo(text, nl=not text.endswith("\n"))
+    if saved.is_check and rows:
+        _echo_err(f"check {saved.name} failed: {rows} rows")
         sys.exit(EXIT_DATA_ERRORS)
+
+
+def _answer_query(saved, given, fmt, input_path, max_rows, allow_service):
+    """In the child: open the graph, answer, format. Returns ("ok", (text, rows, note)) or
+    ("error", message): exceptions become messages, never tracebacks."""
+    from .namespaces import graph_iri
+    from .queries import QueryError, answer
+    from .store import StoreError
+    try:
+        store = _built_graph(input_path)
+        result = answer(store, saved, given, fmt, max_rows=max_rows, allow_service=allow_service)
+        note = None
+        if graph_iri("inferred", "reasoning") not in store.graph_names():
+            note = ("note: this graph was built without reasoning; queries that walk entailed "
+                    "inverses (e.g. cq15) return less")
+        return "ok", (result.text, result.rows, note)
+    except (QueryError, StoreError, click.ClickException) as exc:
+        return "error", exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+    except SyntaxError as exc:
+        return "error", f"{saved.path}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - reported in one line by the parent
+        return "error", f"internal error: {type(exc).__name__}: {exc}"
+
+
+def _run_limited(function, args: tuple, timeout: float):
+    """function(*args) in a forked child, stopped after `timeout` seconds or on Ctrl-C.
+
+    A forked child is the one way to stop a query that is inside the engine (no Python
+    code runs there to notice a deadline); the parent opens no store, so nothing is shared."""
+    import multiprocessing
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child():
+        try:
+            send.send(function(*args))
+        finally:
+            send.close()
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            process.kill()
+            raise Failure(f"query stopped after {timeout:g} s (--timeout)")
+        try:
+            return receive.recv()
+        except EOFError:
+            raise Failure("the query process ended without an answer (out of memory?)") from None
+    except KeyboardInterrupt:
+        process.kill()
+        raise
+    finally:
+        process.join(1)
 
 
 @main.command()

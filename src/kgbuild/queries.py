@@ -8,22 +8,29 @@ Each file starts with comment lines:
 Types: sdg (a target or goal code -> its official IRI), agency (a UN entity by acronym or
 name -> its IRI), resource (an IRI, or a path relative to the base IRI), date (xsd:date),
 integer (xsd:integer), string (plain literal).
-Files named *-violation.rq are checks that must return no rows.
+Files named *-violation.rq are checks that must return no rows. A file without a title
+(plain SPARQL given to `kgbuild query --file`) is named after the file.
+
+A broken saved query (no title, a bad parameter line, not UTF-8, not SPARQL) is reported
+with its file:line:col and left out; the others keep working. Updates are refused, and so
+is SERVICE (a query that calls out to another server) unless the caller allows it.
 """
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
 from . import project
-from .namespaces import base_iri
-from .store import Rows
+from .namespaces import PREFIXES, base_iri
+from .store import Rows, nt_term, ntriples, turtle
 
 HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>\w+)\s*\((?P<type>\w+)\)\s*=\s*(?P<default>.*?)\s*(?:--\s*(?P<doc>.*))?$")
@@ -49,20 +56,28 @@ class SavedQuery:
     title: str
     description: str
     params: list[Param] = field(default_factory=list)
+    text: str = ""
 
     @property
     def is_check(self) -> bool:
         return self.name.endswith("-violation")
 
     @property
-    def text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+    def form(self) -> str | None:
+        return query_form(self.text)
 
 
-def parse_query_file(path: Path) -> SavedQuery:
+def parse_query_file(path: Path, require_title: bool = True) -> SavedQuery:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise QueryError(f"{path}:{line}:{col}: not UTF-8 text ({exc.reason})") from None
     meta: dict[str, str] = {}
     params: list[Param] = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for line_no, line in enumerate(text.splitlines(), 1):
         m = HEADER.match(line)
         if not m:
             if line.strip() and not line.startswith("#"):
@@ -72,24 +87,92 @@ def parse_query_file(path: Path) -> SavedQuery:
         if key == "param":
             p = PARAM.match(value)
             if p is None or p.group("type") not in TYPES:
-                raise QueryError(f"{path}:{line_no}: expected '# param: NAME (TYPE) = DEFAULT -- doc' "
+                raise QueryError(f"{path}:{line_no}:1: expected '# param: NAME (TYPE) = DEFAULT -- doc' "
                                  f"with TYPE one of {', '.join(TYPES)}")
             params.append(Param(p.group("name"), p.group("type"), p.group("default"), p.group("doc") or ""))
         else:
             meta[key] = value
-    if "title" not in meta:
-        raise QueryError(f"{path}:1: saved query has no '# title:' line")
-    return SavedQuery(path.stem, path, meta["title"], meta.get("description", ""), params)
+    if "title" not in meta and require_title:
+        raise QueryError(f"{path}:1:1: saved query has no '# title:' line")
+    query = SavedQuery(path.stem, path, meta.get("title", path.name), meta.get("description", ""), params, text)
+    form = query_form(text)
+    if form == "update":
+        raise QueryError(f"{path}: a SPARQL update; kgbuild only reads the graph (SELECT, ASK, CONSTRUCT, DESCRIBE)")
+    if form is None:
+        raise QueryError(f"{path}:1:1: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+    error = syntax_error(text)
+    if error:
+        raise QueryError(f"{path}:{error}")
+    return query
+
+
+def _code_only(text: str) -> str:
+    """The query text with comments, strings and IRIs blanked out (same length), so keyword
+    tests see only SPARQL words."""
+    pattern = re.compile(r'#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>"{}|^`\\\s]*>')
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+FORMS = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+                   re.IGNORECASE)
+
+
+def query_form(text: str) -> str | None:
+    """select, ask, construct, describe, update, or None: the first form keyword of the text."""
+    m = FORMS.search(_code_only(text))
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return word if word in ("select", "ask", "construct", "describe") else "update"
+
+
+def uses_service(text: str) -> bool:
+    return re.search(r"\bSERVICE\b", _code_only(text), re.IGNORECASE) is not None
+
+
+def syntax_error(text: str) -> str | None:
+    """'line:col: message' of a SPARQL syntax error, or None. Parsed by Oxigraph against an
+    empty store; SERVICE clauses are blanked first so that parsing never calls out."""
+    import pyoxigraph as ox
+    checked = text
+    if uses_service(text):   # GRAPH has SERVICE's syntax; padded so positions stay right
+        checked = re.sub(r"\bSERVICE(\s+SILENT)?\b", lambda m: "GRAPH".ljust(len(m.group(0))), text,
+                         flags=re.IGNORECASE)
+    try:
+        ox.Store().query(checked)
+    except SyntaxError as exc:
+        m = re.match(r"error at (\d+):(\d+): (.*)", str(exc))
+        return f"{m.group(1)}:{m.group(2)}: {m.group(3)}" if m else f"1:1: {exc}"
+    except Exception:    # noqa: BLE001 - evaluation errors on an empty store are not syntax errors
+        return None
+    return None
+
+
+def load_catalog(folder: Path | None = None) -> tuple[dict[str, SavedQuery], list[str]]:
+    """The saved queries that parse, and one located message per file that does not."""
+    folder = folder or project.current().queries_dir
+    good: dict[str, SavedQuery] = {}
+    broken: list[str] = []
+    for path in sorted(folder.glob("*.rq")):
+        try:
+            query = parse_query_file(path)
+        except QueryError as exc:
+            broken.append(str(exc))
+            continue
+        good[query.name] = query
+    return good, broken
 
 
 def catalog(folder: Path | None = None) -> dict[str, SavedQuery]:
-    folder = folder or project.current().queries_dir
-    return {q.name: q for q in (parse_query_file(p) for p in sorted(folder.glob("*.rq")))}
+    return load_catalog(folder)[0]
 
 
 def get(name: str, folder: Path | None = None) -> SavedQuery:
-    queries = catalog(folder)
+    queries, broken = load_catalog(folder)
     if name not in queries:
+        for message in broken:
+            if Path(message.split(":", 1)[0]).stem == name:
+                raise QueryError(f"saved query {name} is broken: {message}")
         raise QueryError(f"unknown query {name!r}; saved queries: {', '.join(queries)}")
     return queries[name]
 
@@ -110,10 +193,18 @@ def to_term(param: Param, value: str):
             raise QueryError(f"{param.name}: {value!r} is not in the UN entity list (data/vocab/un-entities.ttl)")
         return iri
     if param.type == "resource":
-        return URIRef(value if re.match(r"^[a-z][a-z0-9+.-]*:", value) else base_iri() + value.lstrip("/"))
+        iri = value.strip() if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value.strip()) else base_iri() + value.strip().lstrip("/")
+        if not value.strip() or re.search(r'[\s<>"{}|\\^`]', iri):
+            raise QueryError(f"{param.name}: {value!r} is not an IRI (nor a path under the base IRI): "
+                             "no spaces or any of <>\"{{}}|\\^`")
+        return URIRef(iri)
     if param.type == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise QueryError(f"{param.name}: {value!r} is not a date (YYYY-MM-DD)")
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise QueryError(f"{param.name}: {value!r} is not a date (YYYY-MM-DD, a real day)") from None
         return Literal(value, datatype=XSD.date)
     if param.type == "integer":
         if not re.fullmatch(r"-?\d+", value):
@@ -149,32 +240,41 @@ def _cell(term) -> str:
     return "" if term is None else str(term)
 
 
+FORMATS = {
+    "select": ("table", "csv", "tsv", "json"),
+    "ask": ("table", "csv", "tsv", "json"),
+    "construct": ("table", "turtle", "ntriples"),
+    "describe": ("table", "turtle", "ntriples"),
+}
+
+
+def _csv_value(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
 def format_table(store, table: Rows, fmt: str) -> str:
-    """table (aligned text, labels beside IRIs), csv / tsv (a *_label column after each
-    IRI column), json (SPARQL 1.1 Query Results JSON)."""
+    """table (aligned text, labels beside IRIs), or the SPARQL 1.1 result formats: csv
+    (plain values), tsv (terms in Turtle syntax), json. The columns are the query's
+    variables whatever the rows."""
     if fmt == "json":
         return table.to_json()
-    iri_columns = [i for i, _ in enumerate(table.columns) if any(isinstance(r[i], URIRef) for r in table.rows)]
-    if fmt in ("csv", "tsv"):
-        header, rows = [], []
-        for i, name in enumerate(table.columns):
-            header.append(name)
-            if i in iri_columns:
-                header.append(f"{name}_label")
-        for row in table.rows:
-            out = []
-            for i, term in enumerate(row):
-                out.append(_cell(term))
-                if i in iri_columns:
-                    out.append(_label(store, term) or "")
-            rows.append(out)
+    if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(table.columns)
+        writer.writerows([_csv_value(term) for term in row] for row in table.rows)
         return buffer.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{name}" for name in table.columns)]
+        lines += ["\t".join("" if term is None else nt_term(term).replace("\t", "\\t") for term in row)
+                  for row in table.rows]
+        return "\n".join(lines) + "\n"
     if fmt != "table":
-        raise QueryError(f"unknown format {fmt!r}; formats: table, csv, tsv, json")
+        raise QueryError(f"format {fmt!r} does not fit a SELECT; formats: {', '.join(FORMATS['select'])}")
     cells = [[(f"{_label(store, t)} <{t}>" if _label(store, t) else _cell(t)) if isinstance(t, URIRef) else _cell(t)
               for t in row] for row in table.rows]
     cells = [[c if len(c) <= 90 else c[:89] + "…" for c in row] for row in cells]
@@ -184,3 +284,42 @@ def format_table(store, table: Rows, fmt: str) -> str:
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
     lines.append(f"({len(cells)} rows)")
     return "\n".join(lines)
+
+
+@dataclass
+class Answer:
+    """What a query gave, formatted: `rows` counts solutions (or triples; 1 for a true ASK)."""
+    text: str
+    rows: int
+
+
+def answer(store, query: SavedQuery, given: dict[str, str] | None = None, fmt: str = "table",
+           max_rows: int | None = None, allow_service: bool = False) -> Answer:
+    """Run any read-only query form and format its result; refuses what does not fit."""
+    form = query.form
+    if form not in FORMATS:
+        raise QueryError(f"{query.path}: only SELECT, ASK, CONSTRUCT and DESCRIBE are run")
+    if fmt not in FORMATS[form]:
+        raise QueryError(f"a {form.upper()} query gives {'a graph' if form in ('construct', 'describe') else 'a result table'}: "
+                         f"use -f {', '.join(FORMATS[form])}")
+    if uses_service(query.text) and not allow_service:
+        raise QueryError(f"{query.path}: the query calls another server (SERVICE); allow it with --allow-service")
+    values = bindings(query, given or {})
+    if form == "ask":
+        truth = store.ask(query.text, values)
+        if fmt == "json":
+            return Answer(json.dumps({"head": {}, "boolean": truth}) + "\n", int(truth))
+        return Answer(("true" if truth else "false") + "\n", int(truth))
+    if form in ("construct", "describe"):
+        triples = store.construct(query.text, values)
+        _check_size(len(triples), max_rows)
+        if fmt == "ntriples":
+            return Answer(ntriples(triples), len(triples))
+        return Answer(turtle(triples, {p: str(ns) for p, ns in PREFIXES.items()}).decode("utf-8"), len(triples))
+    table = store.select(query.text, values, max_rows=max_rows)
+    return Answer(format_table(store, table, fmt), len(table.rows))
+
+
+def _check_size(rows: int, max_rows: int | None) -> None:
+    if max_rows is not None and rows > max_rows:
+        raise QueryError(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")

@@ -58,6 +58,10 @@ class Rows:
                           ensure_ascii=False) + "\n"
 
 
+class TooManyRows(StoreError):
+    """A query gave more solutions than the caller accepts."""
+
+
 class Store(Protocol):
     """What every stage needs of a quad store."""
 
@@ -70,9 +74,11 @@ class Store(Protocol):
     def dump_nquads(self, path: Path, graphs: Sequence[str] | None = None) -> int:
         """Write sorted N-Quads (same store, same bytes); returns the number of lines."""
 
-    def select(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None) -> Rows:
+    def select(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None,
+               max_rows: int | None = None) -> Rows:
         """Solutions of a SELECT; the default graph is the union of `graphs` (all by default);
-        `bindings` replace variables by terms everywhere in the query text (`substitute`)."""
+        `bindings` replace variables by terms everywhere in the query text (`substitute`).
+        More than `max_rows` solutions raise TooManyRows as soon as one more is seen."""
 
     def construct(self, sparql: str, bindings: dict | None = None,
                   graphs: Sequence[str] | None = None) -> list[tuple]: ...
@@ -201,7 +207,8 @@ class OxigraphStore:
             return self._store.query(sparql, prefixes=self._prefixes, use_default_graph_as_union=True)
         return self._store.query(sparql, prefixes=self._prefixes, default_graph=[ox.NamedNode(g) for g in graphs])
 
-    def select(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None) -> Rows:
+    def select(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None,
+               max_rows: int | None = None) -> Rows:
         solutions = self._run(sparql, bindings, graphs)
         columns = [v.value for v in solutions.variables]
         terms: dict = {}   # a term repeats across rows: convert it once per result
@@ -212,7 +219,12 @@ class OxigraphStore:
             if value not in terms:
                 terms[value] = from_ox(value)
             return terms[value]
-        return Rows(columns, [tuple(term(t) for t in solution) for solution in solutions])
+        rows = []
+        for solution in solutions:
+            if max_rows is not None and len(rows) == max_rows:
+                raise TooManyRows(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
+            rows.append(tuple(term(t) for t in solution))
+        return Rows(columns, rows)
 
     def construct(self, sparql: str, bindings: dict | None = None,
                   graphs: Sequence[str] | None = None) -> list[tuple]:
