@@ -113,6 +113,8 @@ class EvaluationMapper(DocumentMapper):
     """An evaluation with its findings, recommendations, management responses and key
     actions (`doc.evaluation`), whichever family read it."""
 
+    tag_scheme: str | None = None      # the SKOS scheme of the family's finding tags, if it has one
+
     def __init__(self, doc: Document):
         super().__init__(doc)
         self.office: URIRef | None = None
@@ -186,11 +188,12 @@ class EvaluationMapper(DocumentMapper):
         return iri
 
     def split_tags(self, text: str | None, line: int) -> list[URIRef]:
-        """ERC tag lines run tags together with spaces: split by the longest known labels."""
-        if not text:
+        """Tag lines run tags together with spaces: split by the longest labels of the
+        family's tag scheme; a run no label covers becomes a new concept of it."""
+        if not text or self.tag_scheme is None:
             return []
         tags, pos, unknown = [], 0, []
-        tag_scheme = scheme("erc-tag")
+        tag_scheme = scheme(self.tag_scheme)
         while pos < len(text):
             if text[pos].isspace():
                 pos += 1
@@ -198,7 +201,7 @@ class EvaluationMapper(DocumentMapper):
             match = tag_scheme.match_at(text, pos)
             if match:
                 if unknown:
-                    tags.append(self.concept("erc-tag", " ".join(unknown), line))
+                    tags.append(self.concept(self.tag_scheme, " ".join(unknown), line))
                     unknown = []
                 tags.append(match.concept)
                 pos = match.end
@@ -209,7 +212,7 @@ class EvaluationMapper(DocumentMapper):
                 unknown.append(text[pos:end])
                 pos = end
         if unknown:
-            tags.append(self.concept("erc-tag", " ".join(unknown), line))
+            tags.append(self.concept(self.tag_scheme, " ".join(unknown), line))
         return list(dict.fromkeys(tags))
 
     # -- recommendation, response, key action ---------------------------------------------
