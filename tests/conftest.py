@@ -54,5 +54,5 @@ def mapped(doc):
     """A document's mapped triples as an rdflib graph, for pattern look-ups in tests."""
     from rdflib import Graph
 
-    from kgbuild.mapping import map_document
+    from kgbuild.families import map_document
     return Graph().parse(data=map_document(doc), format="nt")

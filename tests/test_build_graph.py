@@ -13,9 +13,9 @@ from rdflib.namespace import ORG, PROV, RDF, XSD
 from conftest import MANAGEMENT_RESPONSES, SOURCES
 from kgbuild.build import build, class_counts
 from kgbuild.export import FORMATS, serialize
-from kgbuild.mapping import map_document
+from kgbuild.families import map_document
 from kgbuild.namespaces import KGB, OA, graph_iri
-from kgbuild.readers import read_document
+from kgbuild.families import read_document
 from kgbuild.store import OxigraphStore
 from kgbuild.vocab import scheme
 

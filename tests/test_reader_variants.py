@@ -10,7 +10,7 @@ from conftest import mapped
 
 
 from kgbuild.namespaces import KGB
-from kgbuild.readers import read_document
+from kgbuild.families import read_document
 from kgbuild.vocab import concept_in
 
 GATE = textwrap.dedent("""\

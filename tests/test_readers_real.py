@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MANAGEMENT_RESPONSES, SOURCES
-from kgbuild.readers import ReaderError, read_document
+from kgbuild.families import ReaderError, read_document
 
 GOLDEN = Path(__file__).parent / "golden" / "key-actions.tsv"
 

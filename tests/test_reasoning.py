@@ -7,9 +7,9 @@ from conftest import SOURCES
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import ORG, OWL, RDF
 
-from kgbuild.mapping import map_document
+from kgbuild.families import map_document
 from kgbuild.namespaces import KGB, SDG, SDGO, graph_iri
-from kgbuild.readers import read_document
+from kgbuild.families import read_document
 from kgbuild.reason import ONTOLOGY, REASONING, SCRATCH, TBox, reason
 from kgbuild.store import OxigraphStore
 from kgbuild.vocab import scheme

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kgbuild import synth
-from kgbuild.readers import read_document
+from kgbuild.families import read_document
 from kgbuild.response_category import derive, from_field
 from kgbuild.vocab import concept_in, scheme
 

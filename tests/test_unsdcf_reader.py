@@ -13,8 +13,8 @@ import pytest
 from conftest import SOURCES, mapped
 
 from kgbuild.namespaces import KGB, SDG
-from kgbuild.readers import read_document
-from kgbuild.readers.unsdcf import parse_measurement
+from kgbuild.families import read_document
+from kgbuild.families.unsdcf.reader import parse_measurement
 from kgbuild.sdgcodes import indicator_iri
 from kgbuild.vocab import concepts_for, scheme
 

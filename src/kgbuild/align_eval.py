@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .align import SIGNALS, Aligner, goal_ranking
-from .readers import read_document
-from .readers.unsdcf import CITATION, CITATION_CONTENT
+from .families import read_document
+from .families.unsdcf.reader import CITATION, CITATION_CONTENT
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from typing import Callable
 
 from . import __version__, project
 from .namespaces import base_iri, graph_iri
-from .records import Document, Problem
+from .records import Problem
 from .stage import StageResult
 from .store import OxigraphStore, ntriples, write_atomically
 
@@ -43,8 +43,9 @@ STORE_DIR = "store"
 STATE = "kgbuild-state.json"          # inside the store folder: what each source graph was built from
 COUNTED_CLASSES = ["Evaluation", "Recommendation", "ManagementResponse", "KeyAction", "Finding",
                    "CooperationFramework", "ThematicArea", "Outcome", "ResultIndicator"]
-# The modules that decide what a source graph holds (a change to them rebuilds every document).
-SOURCE_GRAPH_CODE = ("readers/", "mapping", "records.py", "parties.py", "partners.py", "vocab.py", "sdg",
+# The modules that decide what a source graph holds (a change to them rebuilds every document);
+# a family of another package counts by its entry point and version (see `fingerprint`).
+SOURCE_GRAPH_CODE = ("families/", "mapping.py", "records.py", "parties.py", "partners.py", "vocab.py", "sdg",
                      "response_category.py", "namespaces.py")
 PARALLEL_FROM = 8                     # documents; below this a process pool costs more than it saves
 
@@ -121,9 +122,14 @@ def reference_graphs() -> dict[str, str]:
 
 
 def fingerprint() -> str:
-    """What a source graph depends on besides its document: the software, the base IRI and
-    every vocabulary and lexicon file. A change here rebuilds every document."""
+    """What a source graph depends on besides its document: the software, the base IRI,
+    the registered families and every vocabulary and lexicon file. A change here rebuilds
+    every document."""
+    from .families import registered_entry_points
     digest = hashlib.sha256(f"{__version__}\n{base_iri()}\n".encode())
+    for ep in registered_entry_points():
+        version = ep.dist.version if getattr(ep, "dist", None) is not None else ""
+        digest.update(f"{ep.name}={ep.value} {version}\n".encode())
     root = project.current().root
     for folder in ("ontology", "data/vocab", "data/reference"):
         for path in sorted((root / folder).rglob("*")):
@@ -142,8 +148,7 @@ def fingerprint() -> str:
 def read_and_map(path: Path) -> tuple[DocumentResult, str, float, float]:
     """Read one document and map it to N-Triples: one unit of parallel work. Returns the
     document's summary, its graph as N-Triples text, and the read and map seconds."""
-    from .mapping import map_document
-    from .readers import ReaderError, read_document
+    from .families import ReaderError, get_family, read_document
     started = time.perf_counter()
     try:
         doc = read_document(path)
@@ -154,9 +159,10 @@ def read_and_map(path: Path) -> tuple[DocumentResult, str, float, float]:
                 time.perf_counter() - started, 0.0)
     read_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    text = map_document(doc)
+    family = get_family(doc.reader)
+    text = family.map(doc)
     map_seconds = time.perf_counter() - started
-    summary = DocumentResult(doc.name, str(path), doc.reader, doc.sha256, document_counts(doc), list(doc.problems))
+    summary = DocumentResult(doc.name, str(path), doc.reader, doc.sha256, family.summary(doc), list(doc.problems))
     return summary, text, read_seconds, map_seconds
 
 
@@ -207,6 +213,8 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
         raise FileNotFoundError(f"{sources}: no documents to read (Markdown notes and hidden files are not documents)")
     if write:
         check_writable(out_dir)
+    from .families import families
+    families()      # a broken family installation fails here, before any work
     workers = workers or os.cpu_count() or 1
 
     store_dir = out_dir / STORE_DIR
@@ -447,32 +455,6 @@ class _progress_bar:
         if self.enabled:
             self._progress.stop()
         return False
-
-
-def document_counts(doc: Document) -> str:
-    if doc.framework is not None:
-        return _framework_counts(doc.framework)
-    ev = doc.evaluation
-    if ev is None:
-        return "nothing extracted"
-    responses = [r.response for r in ev.recommendations if r.response is not None]
-    actions = sum(len(r.key_actions) for r in responses)
-    parts = [f"{len(ev.recommendations)} recommendations", f"{len(responses)} responses", f"{actions} key actions"]
-    if ev.findings:
-        parts.append(f"{len(ev.findings)} findings")
-    return ", ".join(parts)
-
-
-def _framework_counts(fw) -> str:
-    kinds = ("primary", "crosscutting", "cited")
-    lines = [f"{len(fw.thematic_areas)} thematic areas, {len(fw.outcomes)} outcomes, "
-             f"{sum(len(o.indicators) for o in fw.outcomes)} indicators"]
-    for o in fw.outcomes:
-        links = "/".join(str(sum(t.kind == k for t in o.targets)) for k in kinds)
-        lines.append(f"    outcome {o.number}: target links {links} (primary/crosscutting/cited), "
-                     f"{len(o.lnob)} LNOB groups, {len(o.agencies)} agencies, {len(o.partners)} partners, "
-                     f"{len(o.indicators)} indicators ({sum(len(i.parts) for i in o.indicators)} sub-indicators)")
-    return "\n".join(lines)
 
 
 def _problem_counts(problems: list[Problem]) -> str:

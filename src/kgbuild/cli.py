@@ -63,9 +63,10 @@ class _Group(click.Group):
             sys.stdout = open(os.devnull, "w")
             sys.exit(EXIT_OK)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
+            from .families import FamilyError
             from .project import ProjectNotFound, SettingsError
             from .sdg import ReferenceError as SdgReferenceError
-            if isinstance(exc, (ProjectNotFound, SettingsError, SdgReferenceError)):
+            if isinstance(exc, (FamilyError, ProjectNotFound, SettingsError, SdgReferenceError)):
                 _echo_err(f"kgbuild: {exc}")
                 sys.exit(EXIT_FAILURE)
             # A bug of ours: the user gets one line, a developer the traceback on request.
@@ -207,14 +208,13 @@ def eval_align(framework: Path | None) -> None:
     from .align_eval import ablation, dev_set, format_table
     if framework is None:
         from .build import source_files
-        from .readers import ReaderError, detect, split_lines
-        framework = None
+        from .families import ReaderError, read_document
         for path in source_files(project.current().sources_dir):
-            try:   # look at the content only; a document no reader takes is not a framework
-                if detect(path, split_lines(path.read_text(encoding="utf-8"))).name == "unsdcf":
+            try:   # the first document read as a cooperation framework, whichever family reads it
+                if read_document(path).framework is not None:
                     framework = path
                     break
-            except (ReaderError, UnicodeDecodeError):
+            except ReaderError:
                 continue
         if framework is None:
             raise Failure(f"{project.current().sources_dir}: no cooperation framework to build a development set from")
@@ -362,10 +362,10 @@ def synth(out: Path, documents: int, seed: int) -> None:
 
 @main.command()
 def readers() -> None:
-    """List the registered document readers."""
-    from .readers import readers as registered
-    for name, reader in registered().items():
-        click.echo(f"{name}\t{reader.description}")
+    """List the registered document families (entry-point group kgbuild.families)."""
+    from .families import families
+    for name, family in families().items():
+        click.echo(f"{name}\t{family.description}")
 
 
 if __name__ == "__main__":

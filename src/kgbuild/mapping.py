@@ -1,4 +1,6 @@
-"""Map the records of one management-response document to RDF triples.
+"""Map the records of one document to RDF triples: what every family shares (the source
+document, provenance, concepts) in `DocumentMapper`, and the evaluation, recommendations,
+management responses and key actions that both evaluation families read in `EvaluationMapper`.
 
 Every extracted resource gets prov:wasDerivedFrom its document and a kgb:sourceSpan: an
 oa:SpecificResource whose oa:FragmentSelector is an RFC 5147 line range. No blank nodes:
@@ -39,12 +41,13 @@ def agency_iri(name: str | None) -> URIRef | None:
 
 
 class DocumentMapper:
+    """The source document and its provenance; a family's mapper extends `map` with what
+    its records hold."""
+
     def __init__(self, doc: Document):
         self.doc = doc
         self.lines: set[str] = set()     # the graph as N-Triples lines: a plain value, cheap to pass on
         self.doc_iri = document_iri(doc.name)
-        self.office: URIRef | None = None
-        self.agency: URIRef | None = None
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -94,8 +97,6 @@ class DocumentMapper:
         self.warn(line, f"{label!r} is not in the {scheme_name} scheme; added as a new concept")
         return iri
 
-    # -- document -------------------------------------------------------------------------
-
     def map(self) -> str:
         doc = self.doc
         self.add(self.doc_iri, RDF.type, KGB.SourceDocument)
@@ -105,8 +106,23 @@ class DocumentMapper:
         self.text(self.doc_iri, KGB.documentFamily, doc.reader)
         self.text(self.doc_iri, KGB.sha256, doc.sha256)
         self.typed(self.doc_iri, KGB.lineCount, doc.line_count, XSD.integer)
-        if doc.evaluation is not None:
-            self.evaluation(doc.evaluation)
+        return self.ntriples()
+
+
+class EvaluationMapper(DocumentMapper):
+    """An evaluation with its findings, recommendations, management responses and key
+    actions (`doc.evaluation`), whichever family read it."""
+
+    tag_scheme: str | None = None      # the SKOS scheme of the family's finding tags, if it has one
+
+    def __init__(self, doc: Document):
+        super().__init__(doc)
+        self.office: URIRef | None = None
+        self.agency: URIRef | None = None
+
+    def map(self) -> str:
+        super().map()
+        self.evaluation(self.doc.evaluation)
         return self.ntriples()
 
     def evaluation(self, ev: Evaluation) -> None:
@@ -172,11 +188,12 @@ class DocumentMapper:
         return iri
 
     def split_tags(self, text: str | None, line: int) -> list[URIRef]:
-        """ERC tag lines run tags together with spaces: split by the longest known labels."""
-        if not text:
+        """Tag lines run tags together with spaces: split by the longest labels of the
+        family's tag scheme; a run no label covers becomes a new concept of it."""
+        if not text or self.tag_scheme is None:
             return []
         tags, pos, unknown = [], 0, []
-        tag_scheme = scheme("erc-tag")
+        tag_scheme = scheme(self.tag_scheme)
         while pos < len(text):
             if text[pos].isspace():
                 pos += 1
@@ -184,7 +201,7 @@ class DocumentMapper:
             match = tag_scheme.match_at(text, pos)
             if match:
                 if unknown:
-                    tags.append(self.concept("erc-tag", " ".join(unknown), line))
+                    tags.append(self.concept(self.tag_scheme, " ".join(unknown), line))
                     unknown = []
                 tags.append(match.concept)
                 pos = match.end
@@ -195,7 +212,7 @@ class DocumentMapper:
                 unknown.append(text[pos:end])
                 pos = end
         if unknown:
-            tags.append(self.concept("erc-tag", " ".join(unknown), line))
+            tags.append(self.concept(self.tag_scheme, " ".join(unknown), line))
         return list(dict.fromkeys(tags))
 
     # -- recommendation, response, key action ---------------------------------------------
@@ -321,9 +338,12 @@ def _short(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def map_document(doc: Document) -> str:
-    """One document's named graph as sorted N-Triples text."""
-    if doc.framework is not None:
-        from .mapping_framework import FrameworkMapper
-        return FrameworkMapper(doc).map()
-    return DocumentMapper(doc).map()
+def evaluation_summary(doc: Document) -> str:
+    """The counts the build prints for an evaluation document."""
+    ev = doc.evaluation
+    responses = [r.response for r in ev.recommendations if r.response is not None]
+    actions = sum(len(r.key_actions) for r in responses)
+    parts = [f"{len(ev.recommendations)} recommendations", f"{len(responses)} responses", f"{actions} key actions"]
+    if ev.findings:
+        parts.append(f"{len(ev.findings)} findings")
+    return ", ".join(parts)

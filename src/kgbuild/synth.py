@@ -125,7 +125,7 @@ def _labels(scheme_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 @lru_cache(maxsize=1)
 def vocab() -> Vocab:
     """The project's vocabularies, sorted so that choices depend on the seed only."""
-    from .readers.common import split_list
+    from .families.text import split_list
     from .sdg import sdg_rows
     prefs = lambda name: tuple(sorted(labels[0] for _, labels in _labels(name)))
     targets, indicators = [], {}
@@ -152,7 +152,7 @@ def countries() -> tuple[tuple[str, str], ...]:
     country lookup finds again (one-word: see UNSUPPORTED)."""
     import pycountry
 
-    from .readers.common import country_codes
+    from .families.text import country_codes
     out = []
     for country in sorted(pycountry.countries, key=lambda c: c.name):
         name = country.name
@@ -1051,7 +1051,7 @@ def _framework_differences(doc, want: dict, same, out: list[str]) -> list[str]:
 def check_corpus(sources: Path, truth_dir: Path | None = None) -> dict:
     """Read every generated document with the registered readers and compare with the
     truth: documents read, documents with errors, differences, key actions read vs. true."""
-    from .readers import read_document
+    from .families import read_document
     truth_dir = Path(truth_dir) if truth_dir is not None else default_truth_dir(Path(sources))
     truth = load_truth(truth_dir)
     report = {"documents": 0, "documents_with_errors": 0, "documents_with_differences": 0,

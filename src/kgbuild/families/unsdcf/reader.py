@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import re
 
-from ..partners import extract_partners, split_partner_list
-from ..records import Document, Framework, Measurement, Outcome, ResultIndicator, Span, TargetLink, ThematicArea
-from ..sdgcodes import find_target_codes
-from ..vocab import normalize_label, scheme
-from . import register
-from .common import country_codes, problem, split_outside_brackets
+from ...partners import extract_partners, split_partner_list
+from ...records import Document, Framework, Measurement, Outcome, ResultIndicator, Span, TargetLink, ThematicArea
+from ...sdgcodes import find_target_codes
+from ...vocab import normalize_label, scheme
+from ..text import country_codes, problem, split_outside_brackets
 
 MARKUP = re.compile(r"\[bookmark:[^\]]*\]|\[footnoteRef:\d+\]")
 FOOTNOTE_TEXT = re.compile(r"\[\d+:\s[^\]]*\]?\s*$")
@@ -45,7 +44,6 @@ SUB_INDICATOR = re.compile(r"^\s*(?P<letter>[a-h])\)\s*(?P<label>.+)$|^\s*Additi
 MEASURE = re.compile(r"^\s*(?P<kind>Baseline|Target)s?\s*(?P<when>\([^)]*\))?\s*:?\s*(?P<value>.*)$", re.IGNORECASE)
 
 
-@register
 class UnsdcfReader:
     name = "unsdcf"
     description = "UN Sustainable Development Cooperation Framework"

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
-from ..records import Document, Evaluation, Finding, KeyAction, ManagementResponse, Recommendation, Span
-from . import register
-from .common import PERIOD, country_codes, key_action_from_row, problem
-from .fields import find_deadline
+from ...records import Document, Evaluation, Finding, KeyAction, ManagementResponse, Recommendation, Span
+from ..text import PERIOD, country_codes, key_action_from_row, problem
+from ..fields import find_deadline
 
 REC_HEAD = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s*Recommendation\s*:\s*(.*)$", re.IGNORECASE)
 RESPONSE_HEAD = re.compile(r"^\s*Management Response\s*:\s*(.*)$", re.IGNORECASE)
@@ -32,7 +31,6 @@ METADATA_LABELS = [
 ]
 
 
-@register
 class ErcReader:
     name = "undp-erc"
     description = "UNDP Evaluation Resource Centre evaluation page"

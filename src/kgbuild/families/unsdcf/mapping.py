@@ -7,11 +7,11 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
 
-from .mapping import DocumentMapper, _decimal, _short
-from .namespaces import KGB, mint, slug
-from .records import Framework, Measurement, Outcome, ResultIndicator
-from .sdgcodes import indicator_iri, target_iri
-from .vocab import concept_in, concepts_for, scheme
+from ...mapping import DocumentMapper, _decimal, _short
+from ...namespaces import KGB, mint, slug
+from ...records import Framework, Measurement, Outcome, ResultIndicator
+from ...sdgcodes import indicator_iri, target_iri
+from ...vocab import concept_in, concepts_for, scheme
 
 # "(annually)", "(next data in 2022)", "(data collected every three years)" at the end of a source
 FREQUENCY = re.compile(r"\(((?:annually|quarterly|monthly|biannually|every [^()]*|next data[^()]*|data collected [^()]*))\)\s*$",

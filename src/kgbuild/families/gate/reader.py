@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..records import Document, Evaluation, ManagementResponse, Recommendation, Span
-from . import register
-from .common import PERIOD, country_codes, key_action_from_row, problem, split_list
+from ...records import Document, Evaluation, ManagementResponse, Recommendation, Span
+from ..text import PERIOD, country_codes, key_action_from_row, problem, split_list
 
 FIELD = re.compile(
     r"^(?P<label>Recommendation(?:\s+(?P<num>\d+(?:\.\d+)*))?|Management Response Category|"
@@ -35,7 +34,6 @@ LIST_FIELDS = {
 }
 
 
-@register
 class GateReader:
     name = "unwomen-gate"
     description = "UN Women GATE management response"

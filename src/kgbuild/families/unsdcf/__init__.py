@@ -1,0 +1,28 @@
+"""The UN Sustainable Development Cooperation Framework family: its reader and the
+framework mapper."""
+from __future__ import annotations
+
+from ...records import Document
+from .mapping import FrameworkMapper
+from .reader import UnsdcfReader
+
+LINK_KINDS = ("primary", "crosscutting", "cited")
+
+
+class UnsdcfFamily(UnsdcfReader):
+    def map(self, doc: Document) -> str:
+        return FrameworkMapper(doc).map()
+
+    def summary(self, doc: Document) -> str:
+        fw = doc.framework
+        lines = [f"{len(fw.thematic_areas)} thematic areas, {len(fw.outcomes)} outcomes, "
+                 f"{sum(len(o.indicators) for o in fw.outcomes)} indicators"]
+        for o in fw.outcomes:
+            links = "/".join(str(sum(t.kind == k for t in o.targets)) for k in LINK_KINDS)
+            lines.append(f"    outcome {o.number}: target links {links} (primary/crosscutting/cited), "
+                         f"{len(o.lnob)} LNOB groups, {len(o.agencies)} agencies, {len(o.partners)} partners, "
+                         f"{len(o.indicators)} indicators ({sum(len(i.parts) for i in o.indicators)} sub-indicators)")
+        return "\n".join(lines)
+
+
+family = UnsdcfFamily()
