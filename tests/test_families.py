@@ -215,11 +215,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 # Imports that close a circle today, each deferred into a function so that it works; the
 # test fails when a new one appears, and when one listed here is gone (then drop it here).
-KNOWN_DEFERRED = {
-    # Project.sdg_rows parses the SDG list with sdg.read_sdg_rows; sdg finds its folder
-    # through the project.
-    ("kgbuild.project", "kgbuild.sdg"),
-}
+KNOWN_DEFERRED: set[tuple[str, str]] = set()
 
 
 def test_the_package_has_no_import_cycle():

@@ -4,6 +4,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from kgbuild.namespaces import SDG, SDGO
+from kgbuild import project
 from kgbuild.sdg import sdg_reference_graph
 
 
@@ -15,7 +16,7 @@ def as_graph(triples) -> Graph:
 
 
 def test_official_goals_targets_indicators():
-    graph = as_graph(sdg_reference_graph())
+    graph = as_graph(sdg_reference_graph(project.current().sdg_rows))
     assert len(set(graph.subjects(RDF.type, SDGO.Goal))) == 17
     assert len(set(graph.subjects(RDF.type, SDGO.Target))) == 169
     assert len(set(graph.subjects(RDF.type, SDGO.Indicator))) == 232
@@ -28,7 +29,7 @@ def test_official_goals_targets_indicators():
 
 
 def test_an_indicator_under_three_targets_is_one_resource():
-    graph = as_graph(sdg_reference_graph())
+    graph = as_graph(sdg_reference_graph(project.current().sdg_rows))
     disasters = URIRef("http://metadata.un.org/sdg/C200303")
     assert set(graph.objects(disasters, SDGO.isIndicatorOf)) == {SDG["1.5"], SDG["11.5"], SDG["13.1"]}
     notations = {str(n) for n in graph.objects(disasters, SKOS.notation)}
@@ -36,6 +37,6 @@ def test_an_indicator_under_three_targets_is_one_resource():
 
 
 def test_no_sdg_iri_is_minted_outside_the_official_namespace():
-    graph = as_graph(sdg_reference_graph())
+    graph = as_graph(sdg_reference_graph(project.current().sdg_rows))
     for s in set(graph.subjects(RDF.type, SKOS.Concept)):
         assert str(s).startswith("http://metadata.un.org/sdg/")

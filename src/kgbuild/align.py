@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import project
-from .sdg import sdg_rows
 
 SIGNALS = ("explicit", "thesaurus", "tag", "similarity", "context")
 _WORD = re.compile(r"\w+")
@@ -431,7 +430,7 @@ def _official_texts() -> tuple[dict[str, str], dict[str, list[str]]]:
     """Per target: its text, its goal's title and its indicators' texts (the documents the
     similarity signal compares against); per goal: its targets."""
     goals, targets, indicators = {}, {}, {}
-    for row in sdg_rows():
+    for row in project.current().sdg_rows:
         if row["kind"] == "goal":
             goals[row["code"]] = row["title"]
         elif row["kind"] == "target":

@@ -114,7 +114,7 @@ def reference_graphs() -> dict[str, str]:
         graph_iri("ontology"): _rdflib_file_triples(project.current().ontology_dir / "kgbuild.ttl",
                                                     project.current().reference_dir / "sdgs-ontology.ttl"),
         graph_iri("vocabulary"): _rdflib_file_triples(*sorted((project.current().ontology_dir / "vocabularies").glob("*.ttl"))),
-        graph_iri("reference", "sdg"): ntriples(sdg_reference_graph()),
+        graph_iri("reference", "sdg"): ntriples(sdg_reference_graph(project.current().sdg_rows)),
     }
     for path in sorted(project.current().vocab_dir.glob("*.ttl")):
         graphs[graph_iri("reference", path.stem)] = _rdflib_file_triples(path)

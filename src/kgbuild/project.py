@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
+from .sdg import read_sdg_rows
+
 MARKER = Path("ontology") / "kgbuild.ttl"
 
 
@@ -84,7 +86,6 @@ class Project:
     @cached_property
     def sdg_rows(self) -> tuple[dict[str, str], ...]:
         """The official SDG list (goals, targets, indicators), parsed once for every stage."""
-        from .sdg import read_sdg_rows
         return read_sdg_rows(self.reference_dir)
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from . import project
 from .namespaces import SDG, SDG_SCHEME, SDGO
 
 SDG_CSV = "sdg-goals-targets-indicators.csv"
@@ -26,13 +25,10 @@ class ReferenceError(RuntimeError):
     pass
 
 
-def sdg_rows() -> tuple[dict[str, str], ...]:
-    """The rows of the official SDG list, parsed once per process by the project: readers,
-    mapping, the reference graph and the aligner all use this one parse."""
-    return project.current().sdg_rows
-
-
 def read_sdg_rows(reference_dir: Path) -> tuple[dict[str, str], ...]:
+    """The rows of the official SDG list. Parsed once per process by the project
+    (`project.current().sdg_rows`): readers, mapping, the reference graph and the aligner
+    all use that one parse."""
     path = reference_dir / SDG_CSV
     if not path.is_file():
         raise ReferenceError(f"{path}: SDG reference file missing")
@@ -52,11 +48,11 @@ def read_sdg_rows(reference_dir: Path) -> tuple[dict[str, str], ...]:
     return tuple(table)
 
 
-def sdg_reference_graph() -> set[tuple]:
+def sdg_reference_graph(rows: tuple[dict[str, str], ...]) -> set[tuple]:
     graph: set[tuple] = set()
     graph.add((SDG_SCHEME, RDF.type, SKOS.ConceptScheme))
     graph.add((SDG_SCHEME, SKOS.prefLabel, Literal("Sustainable Development Goals", lang="en")))
-    for row in sdg_rows():
+    for row in rows:
         kind = row["kind"]
         iri = URIRef(row["uri"])
         code = row["code"]

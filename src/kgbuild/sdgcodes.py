@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rdflib import URIRef
 
-from .sdg import sdg_rows
+from . import project
 
 # goal, then '.' (a space may follow the dot before a letter: '11. b') and the target
 # part, or a letter glued to the goal ('4c'); an optional third part makes it
@@ -37,7 +37,7 @@ class CodeMatch:
 def _official() -> dict[str, dict[str, str]]:
     """kind -> {code: IRI} from the official CSV."""
     table: dict[str, dict[str, str]] = {"goal": {}, "target": {}, "indicator": {}}
-    for row in sdg_rows():
+    for row in project.current().sdg_rows:
         table[row["kind"]][row["code"]] = row["uri"]
     return table
 

@@ -126,10 +126,10 @@ def _labels(scheme_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def vocab() -> Vocab:
     """The project's vocabularies, sorted so that choices depend on the seed only."""
     from .families.text import split_list
-    from .sdg import sdg_rows
+    from . import project
     prefs = lambda name: tuple(sorted(labels[0] for _, labels in _labels(name)))
     targets, indicators = [], {}
-    for row in sdg_rows():
+    for row in project.current().sdg_rows:
         if row["kind"] == "target":
             targets.append((row["code"], row["title"]))
         elif row["kind"] == "indicator":
