@@ -28,6 +28,12 @@ def normalize_label(text: str) -> str:
     return _SEPARATOR_RUNS.sub(" ", text).strip().lower()
 
 
+def _squashed(text: str) -> str:
+    """A label with no separators at all: what _label_pattern lets a document write
+    ("Inprogress", "OverdueInitiated"), so lookup accepts what matching found."""
+    return normalize_label(text).replace(" ", "")
+
+
 def _label_pattern(label: str) -> re.Pattern:
     words = [re.escape(w) for w in re.split(_SEPARATORS, label.replace("’", "'")) if w]
     # The label must end at a word boundary: "Initiated" must not match "Initiatedness".
@@ -49,11 +55,13 @@ class Scheme:
         self.iri = iri
         self.graph = graph
         self._by_label: dict[str, URIRef] = {}
+        self._by_squashed: dict[str, URIRef] = {}
         patterns = []
         for concept in sorted(graph.subjects(SKOS.inScheme, iri)):
             for prop in (SKOS.prefLabel, SKOS.altLabel, FOAF.name):
                 for label in graph.objects(concept, prop):
                     self._by_label.setdefault(normalize_label(str(label)), concept)
+                    self._by_squashed.setdefault(_squashed(str(label)), concept)
                     patterns.append((len(str(label)), str(label), concept))
         # Longest label first, so "Overdue-Initiated" wins over "Overdue".
         patterns.sort(key=lambda p: (-p[0], p[1]))
@@ -66,7 +74,7 @@ class Scheme:
         return sorted(self.graph.subjects(SKOS.inScheme, self.iri))
 
     def lookup(self, text: str) -> URIRef | None:
-        return self._by_label.get(normalize_label(text))
+        return self._by_label.get(normalize_label(text)) or self._by_squashed.get(_squashed(text))
 
     def match_at(self, text: str, pos: int = 0) -> Match | None:
         """The longest label that starts exactly at text[pos]."""
