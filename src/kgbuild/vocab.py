@@ -126,6 +126,25 @@ def scheme(name: str) -> Scheme:
     return Scheme(graph, iri)
 
 
+@lru_cache(maxsize=1)
+def _schemes_by_label() -> dict[str, str]:
+    graph = vocabulary_graph()
+    names = {}
+    for iri in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
+        if str(iri).startswith(VOCAB):
+            for prop in (SKOS.prefLabel, SKOS.altLabel):
+                for label in graph.objects(iri, prop):
+                    names.setdefault(normalize_label(str(label)), str(iri)[len(VOCAB):])
+    return names
+
+
+def scheme_of_field(field: str) -> Scheme | None:
+    """The scheme a document field holds values of, found by the field's name among the
+    schemes' labels ("Thematic Area" -> thematic-area); None for a field no scheme names."""
+    name = _schemes_by_label().get(normalize_label(field))
+    return scheme(name) if name is not None else None
+
+
 def concept_in(scheme_name: str, key: str) -> URIRef:
     """The IRI of a concept of a scheme by its slug, e.g. ('key-action-status', 'completed')."""
     return URIRef(f"{VOCAB}{scheme_name}/{key}")
