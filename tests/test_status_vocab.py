@@ -91,7 +91,7 @@ def test_real_status_wording_resolves_and_the_comment_stays_apart(tmp_path, temp
 def test_closing_statuses_are_flagged_in_the_scheme(written, closes):
     """Open-action queries (cq06, cq13) rely on kgb:closesAction to leave closed actions out."""
     statuses = scheme("key-action-status")
-    assert statuses.closes_action(statuses.lookup(written)) is closes
+    assert statuses.graph.value(statuses.lookup(written), KGB.closesAction).toPython() is closes
 
 
 def test_every_concept_says_whether_it_closes_an_action_and_what_it_means():

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
 from . import project
@@ -100,10 +100,6 @@ class Scheme:
     def pref_label(self, concept: URIRef) -> str:
         label = self.graph.value(concept, SKOS.prefLabel)
         return str(label) if label is not None else str(concept)
-
-    def closes_action(self, concept: URIRef) -> bool:
-        value = self.graph.value(concept, KGB.closesAction)
-        return bool(value.toPython()) if isinstance(value, Literal) else False
 
 
 @lru_cache(maxsize=1)
