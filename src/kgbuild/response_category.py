@@ -3,25 +3,46 @@
 Derivation reads the opening sentence of the response and of each numbered part of it
 ("1.The CO does not agree ... 2. The country office accepts ..."): all accept ->
 Accepted, all reject -> Rejected, a partial acceptance or a mixture -> Partially Accepted.
-The sentences it relied on are kept as evidence. No wording, no category.
+What counts as accepting, rejecting or partly accepting is the cue phrases of
+data/vocab/response-cues.toml, so a new wording is a data change. The sentences relied on
+are kept as evidence. No wording, no category.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from rdflib import URIRef
 
+from . import project
+from .project import SettingsError
 from .vocab import concept_in, scheme
 
-_PARTIAL = re.compile(r"\b(partially|partly|in part)\s+(accept|agree)|^\s*partially accepted\b", re.I)
-_REJECT = re.compile(r"\b(does|do|did|can)\s*not\s+(agree|accept)|\bdisagrees?\b|\brejects?\b|^\s*(rejected|not accepted)\b", re.I)
-_ACCEPT = re.compile(r"^\s*accepted\b|\baccepts?\b|\bagrees?\s+with\b", re.I)
+CUES_FILE = "response-cues.toml"
 
 
 def from_field(text: str | None) -> URIRef | None:
     if not text or not text.strip():
         return None
     return scheme("response-category").lookup(text.strip().rstrip("."))
+
+
+@lru_cache(maxsize=4)
+def _cue_patterns(path: Path) -> tuple[tuple[URIRef, re.Pattern], ...]:
+    """(category, one pattern of all its cues) in the order the file lists them."""
+    categories = scheme("response-category")
+    patterns = []
+    for entry in project.current().settings(path).get("category", []):
+        concept = concept_in("response-category", str(entry.get("concept", "")))
+        if concept not in categories:
+            raise SettingsError(f"{path}: {entry.get('concept')!r} is not a concept of the response-category scheme")
+        phrases = sorted((cue for cue in entry.get("cues", []) if cue.strip()), key=len, reverse=True)
+        if not phrases:
+            raise SettingsError(f"{path}: category {entry['concept']!r} has no cues")
+        alternatives = "|".join(r"\s+".join(map(re.escape, cue.replace("’", "'").split())) for cue in phrases)
+        patterns.append((concept, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)))
+    return tuple(patterns)
 
 
 def _openings(text: str) -> list[str]:
@@ -40,15 +61,16 @@ def derive(text: str | None) -> tuple[URIRef, str] | None:
     """(category concept, evidence) from the wording of a response, or None."""
     if not text:
         return None
-    found: list[tuple[str, str]] = []
+    cues = _cue_patterns(project.current().vocab_dir / CUES_FILE)
+    found: list[tuple[URIRef, str]] = []
     for sentence in _openings(text):
-        for key, pattern in (("partially-accepted", _PARTIAL), ("rejected", _REJECT), ("accepted", _ACCEPT)):
-            if pattern.search(sentence):
-                found.append((key, sentence))
-                break
+        plain = sentence.replace("’", "'")
+        category = next((concept for concept, pattern in cues if pattern.search(plain)), None)
+        if category is not None:
+            found.append((category, sentence))
     if not found:
         return None
-    keys = {key for key, _ in found}
-    key = keys.pop() if len(keys) == 1 else "partially-accepted"
+    categories = {category for category, _ in found}
+    category = categories.pop() if len(categories) == 1 else concept_in("response-category", "partially-accepted")
     evidence = " … ".join(sentence for _, sentence in found)
-    return concept_in("response-category", key), evidence
+    return category, evidence

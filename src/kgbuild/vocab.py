@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
 from . import project
@@ -26,6 +26,12 @@ def normalize_label(text: str) -> str:
     """Case, hyphens and runs of spaces do not distinguish labels."""
     text = text.replace("’", "'").replace("‘", "'")
     return _SEPARATOR_RUNS.sub(" ", text).strip().lower()
+
+
+def _squashed(text: str) -> str:
+    """A label with no separators at all: what _label_pattern lets a document write
+    ("Inprogress", "OverdueInitiated"), so lookup accepts what matching found."""
+    return normalize_label(text).replace(" ", "")
 
 
 def _label_pattern(label: str) -> re.Pattern:
@@ -49,11 +55,13 @@ class Scheme:
         self.iri = iri
         self.graph = graph
         self._by_label: dict[str, URIRef] = {}
+        self._by_squashed: dict[str, URIRef] = {}
         patterns = []
         for concept in sorted(graph.subjects(SKOS.inScheme, iri)):
             for prop in (SKOS.prefLabel, SKOS.altLabel, FOAF.name):
                 for label in graph.objects(concept, prop):
                     self._by_label.setdefault(normalize_label(str(label)), concept)
+                    self._by_squashed.setdefault(_squashed(str(label)), concept)
                     patterns.append((len(str(label)), str(label), concept))
         # Longest label first, so "Overdue-Initiated" wins over "Overdue".
         patterns.sort(key=lambda p: (-p[0], p[1]))
@@ -66,7 +74,7 @@ class Scheme:
         return sorted(self.graph.subjects(SKOS.inScheme, self.iri))
 
     def lookup(self, text: str) -> URIRef | None:
-        return self._by_label.get(normalize_label(text))
+        return self._by_label.get(normalize_label(text)) or self._by_squashed.get(_squashed(text))
 
     def match_at(self, text: str, pos: int = 0) -> Match | None:
         """The longest label that starts exactly at text[pos]."""
@@ -93,10 +101,6 @@ class Scheme:
         label = self.graph.value(concept, SKOS.prefLabel)
         return str(label) if label is not None else str(concept)
 
-    def closes_action(self, concept: URIRef) -> bool:
-        value = self.graph.value(concept, KGB.closesAction)
-        return bool(value.toPython()) if isinstance(value, Literal) else False
-
 
 @lru_cache(maxsize=1)
 def vocabulary_graph() -> Graph:
@@ -116,6 +120,25 @@ def scheme(name: str) -> Scheme:
     if not any(graph.subjects(SKOS.inScheme, iri)):
         raise KeyError(f"no concept scheme {iri} in the vocabulary files")
     return Scheme(graph, iri)
+
+
+@lru_cache(maxsize=1)
+def _schemes_by_label() -> dict[str, str]:
+    graph = vocabulary_graph()
+    names = {}
+    for iri in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
+        if str(iri).startswith(VOCAB):
+            for prop in (SKOS.prefLabel, SKOS.altLabel):
+                for label in graph.objects(iri, prop):
+                    names.setdefault(normalize_label(str(label)), str(iri)[len(VOCAB):])
+    return names
+
+
+def scheme_of_field(field: str) -> Scheme | None:
+    """The scheme a document field holds values of, found by the field's name among the
+    schemes' labels ("Thematic Area" -> thematic-area); None for a field no scheme names."""
+    name = _schemes_by_label().get(normalize_label(field))
+    return scheme(name) if name is not None else None
 
 
 def concept_in(scheme_name: str, key: str) -> URIRef:

@@ -7,6 +7,7 @@ import pycountry
 
 from ..records import Document, KeyAction, Problem, Span
 from ..parties import split_action_and_party
+from ..vocab import scheme_of_field
 from .fields import find_deadline, read_tail
 
 NUMBERING = re.compile(r"^\s*(\d+(?:\.\d+)*)[.)]?\s+(?=\S)")
@@ -32,9 +33,21 @@ def split_outside_brackets(value: str) -> list[str]:
     return [item for item in items if item]
 
 
-def split_list(value: str) -> list[str]:
-    """A classification list; "Not applicable" means none."""
-    return [item for item in split_outside_brackets(value) if item.lower() != "not applicable"]
+def split_list(value: str, field: str | None = None) -> list[str]:
+    """A classification list; "Not applicable" means none. Given the field's name, commas
+    inside a label of the field's scheme do not split: adjacent pieces that together are
+    such a label ("Global norms, policies and standards (SP 2018-2021)") stay one item."""
+    pieces = split_outside_brackets(value)
+    labels = scheme_of_field(field) if field else None
+    items, start = [], 0
+    while start < len(pieces):
+        stop = start + 1
+        if labels is not None:
+            stop = next((end for end in range(len(pieces), start + 1, -1)
+                         if labels.lookup(", ".join(pieces[start:end])) is not None), stop)
+        items.append(", ".join(pieces[start:stop]))
+        start = stop
+    return [item for item in items if item.lower() != "not applicable"]
 
 
 def country_codes(text: str) -> list[str]:

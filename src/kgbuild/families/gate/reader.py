@@ -76,7 +76,7 @@ class GateReader:
                     self._response(current, line_no).category_text = value or None
                     field_name = None
                 else:
-                    setattr(current, LIST_FIELDS[re.sub(r"\s+", " ", label)], split_list(value))
+                    setattr(current, LIST_FIELDS[re.sub(r"\s+", " ", label)], split_list(value, label))
                     field_name = None
                 self._extend(current, line_no)
                 continue
