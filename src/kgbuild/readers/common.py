@@ -86,10 +86,11 @@ def key_action_from_row(doc: Document, ordinal: int, span: Span, row: str,
             problem(doc, "warning", line, "key action has no responsible party")
     if found.text:
         problem(doc, "warning", line, f"deadline {found.text!r} is a year, not a month; kept as written")
+    tail = read_tail(row_body[found.end:], found.month, found.note, found.text)
     if found.note and found.start < row_body.index(found.note, found.start):
+        tail.warnings = [w for w in tail.warnings if w != "no status after the deadline"]
         problem(doc, "warning", line, f"status and deadline written together "
                 f"({row_body[found.start:found.end]!r}): read as the deadline note; no status")
-    tail = read_tail(row_body[found.end:], found.month, found.note, found.text)
     for message in tail.errors:
         problem(doc, "error", line, message)
     for message in tail.warnings:

@@ -16,7 +16,7 @@ from ..vocab import normalize_label, scheme
 
 DEADLINE = re.compile(r"(?<![\d/])(\d{4})\s?/\s?(\d{1,2})(?![\d/])")
 YEARS = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?(?![\d/])")
-NOTE_AFTER_STATUS = re.compile(r"^\s*[/,;–-]\s*")
+NOTE_AFTER_STATUS = re.compile(r"\s*[/,;–-]\s*")
 JUSTIFICATION = re.compile(r"^\[\s*Justification\s*:\s*(.*?)\s*\]\s*", re.IGNORECASE | re.DOTALL)
 
 
