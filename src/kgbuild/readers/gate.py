@@ -12,7 +12,7 @@ import re
 
 from ..records import Document, Evaluation, ManagementResponse, Recommendation, Span
 from . import register
-from .common import PERIOD, key_action_from_row, problem, split_list
+from .common import PERIOD, country_codes, key_action_from_row, problem, split_list
 from .page import country_code, is_chrome
 
 FIELD = re.compile(
@@ -168,6 +168,8 @@ class GateReader:
                 evaluation.countries = [country_code(named.group("place"))]
             if evaluation.office is None:
                 evaluation.office = named.group("kind")
+        if not evaluation.countries and evaluation.title and len(country_codes(evaluation.title)) == 1:
+            evaluation.countries = country_codes(evaluation.title)   # the title names one country
         if evaluation.evaluation_type is None:
             evaluation.evaluation_type = _evaluation_type(evaluation.title)
         for missing, what in ((evaluation.title is None, "evaluation title"), (not evaluation.countries, "country"),
