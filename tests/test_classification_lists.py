@@ -9,8 +9,8 @@ from rdflib.namespace import SKOS
 
 from conftest import mapped
 from kgbuild.namespaces import KGB, VOCAB
-from kgbuild.readers import read_document
-from kgbuild.readers.common import split_list
+from kgbuild.families import read_document
+from kgbuild.families.text import split_list
 from kgbuild.vocab import concept_in, scheme_of_field
 
 NORMS = "Global norms, policies and standards (SP 2018-2021)"

@@ -11,7 +11,7 @@ from rdflib.namespace import SKOS
 
 from conftest import mapped
 from kgbuild.namespaces import KGB
-from kgbuild.readers import read_document
+from kgbuild.families import read_document
 from kgbuild.vocab import concept_in, normalize_label, scheme
 
 GATE = textwrap.dedent("""\

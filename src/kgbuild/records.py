@@ -50,6 +50,7 @@ class KeyAction:
     responsible: str | None = None
     deadline: str | None = None          # "YYYY-MM", as stated
     deadline_note: str | None = None     # "No due date", as written
+    deadline_text: str | None = None     # a year or year range in the deadline field ("2019-2020"), as written
     status_text: str | None = None
     justification: str | None = None
     comment: str | None = None

@@ -106,8 +106,10 @@ def split_lines(text: str) -> list[str]:
 def detect(path: Path, lines: list[str]) -> Family:
     accepted = [f for f in families().values() if f.accepts(lines)]
     if not accepted:
+        from .page import describe_first_lines
         raise ReaderError(
-            "no reader accepts this document; readers: "
+            "no reader accepts this document: no evaluation title, recommendation or management response "
+            f"found; first lines look like {describe_first_lines(lines)}; readers: "
             + "; ".join(f"{f.name} ({f.description})" for f in families().values()), path)
     if len(accepted) > 1:
         raise ReaderError(

@@ -87,8 +87,7 @@ def key_action_from_row(doc: Document, ordinal: int, span: Span, row: str,
                 "responsible, deadline and status not read, the row is kept as "
                 + ("unread text" if text is not None else "the action text"))
         return action
-    start, end, deadline, note = found
-    head = row_body[:start].strip()
+    head = row_body[:found.start].strip()
     if text is None:
         action_text, responsible = split_action_and_party(head)
         if responsible is None:
@@ -98,12 +97,24 @@ def key_action_from_row(doc: Document, ordinal: int, span: Span, row: str,
         action_text, responsible = text, head or None
         if responsible is None:
             problem(doc, "warning", line, "key action has no responsible party")
-    tail = read_tail(row_body[end:], deadline, note)
+    if found.text:
+        problem(doc, "warning", line, f"deadline {found.text!r} is a year, not a month; kept as written")
+    tail = read_tail(row_body[found.end:], found.month, found.note, found.text)
+    if found.note and found.start < row_body.index(found.note, found.start):
+        tail.warnings = [w for w in tail.warnings if w != "no status after the deadline"]
+        problem(doc, "warning", line, f"status and deadline written together "
+                f"({row_body[found.start:found.end]!r}): read as the deadline note; no status")
     for message in tail.errors:
         problem(doc, "error", line, message)
     for message in tail.warnings:
         problem(doc, "warning", line, message)
+    return action_with_tail(ordinal, span, action_text.strip(), responsible, tail, number=number)
+
+
+def action_with_tail(ordinal: int, span: Span, text: str, responsible: str | None, tail,
+                     number: str | None = None) -> KeyAction:
     return KeyAction(
-        ordinal, span, action_text.strip(), number=number, responsible=responsible,
-        deadline=tail.deadline, deadline_note=tail.deadline_note, status_text=tail.status_text,
-        justification=tail.justification, comment=tail.comment, unread=tail.unread)
+        ordinal, span, text, number=number, responsible=responsible,
+        deadline=tail.deadline, deadline_note=tail.deadline_note, deadline_text=tail.deadline_text,
+        status_text=tail.status_text, justification=tail.justification, comment=tail.comment,
+        unread=tail.unread)

@@ -6,29 +6,68 @@ numbered list), then per recommendation 'N. Recommendation:', its text, 'Managem
 Response: [Added: …] [Last Updated: …]', the response text, 'Key Actions:', a column
 header, and per key action three lines: the action text, its stamps, and
 '<responsible> <due date> <status> <comment>', often followed by a 'History' link line.
+
+Other renderings of the same pages read here too: an evaluation-detail page (metadata,
+findings, recommendations, no management response); key-action tables with '|' or tab
+between cells, one cell per line, or one 'Key Action:' / 'Responsible Unit:' / 'Time
+Frame:' / 'Status:' line per field (see tables.py); and a response template pasted as one
+paragraph (see template.py). Header values come only from labelled fields.
 """
 from __future__ import annotations
 
 import re
 
 from ...records import Document, Evaluation, Finding, KeyAction, ManagementResponse, Recommendation, Span
-from ..text import PERIOD, country_codes, key_action_from_row, problem
 from ..fields import find_deadline
+from ..page import country_code, country_codes_of_list, is_chrome
+from ..text import PERIOD, key_action_from_row, problem
+from . import tables, template
 
-REC_HEAD = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s*Recommendation\s*:\s*(.*)$", re.IGNORECASE)
+REC_HEAD = re.compile(
+    r"^\s*(?:(?P<pre>\d+(?:\.\d+)*)\.?\s*Recommendation\s*:"
+    r"|Recommendation\s*(?:No\.?\s*)?(?P<num>\d+(?:\.\d+)*)?\s*:"
+    r"|Recommendation\s*(?:No\.?\s*)?(?P<alone>\d+(?:\.\d+)*)\s*$)\s*(?P<text>.*)$", re.IGNORECASE)
 RESPONSE_HEAD = re.compile(r"^\s*Management Response\s*:\s*(.*)$", re.IGNORECASE)
 STAMPS = re.compile(r"\[\s*Added\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\](?:\s*\[\s*Last Updated\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\])?", re.I)
 KEY_ACTIONS = re.compile(r"^\s*Key Actions\s*:?\s*$", re.IGNORECASE)
 COLUMNS = re.compile(r"^\s*Key Action\s+Responsible\s+Due\s?Date\s+Status", re.IGNORECASE)
 FOOTER = re.compile(r"^\s*(Latest Evaluations|Contact us)\s*$", re.IGNORECASE)
 ITEM_NUMBER = re.compile(r"^\s*(\d+)\.?\s*$")
+NUMBERED_ITEM = re.compile(r"^\s*(\d+)[.)]\s+(\S.*)$")
 TAG = re.compile(r"^\s*Tag\s*:\s*(.*)$")
-METADATA_LABELS = [
-    "Evaluation Plan", "Evaluation Type", "Planned End Date", "Completion Date", "Status",
-    "Management Response", "Evaluation Budget(US $)", "Atlas Project Number", "Source of Funding",
-    "Evaluation Expenditure(US $)", "Joint Programme", "Joint Evaluation", "GEF Evaluation",
-    "Countries", "Title",
-]
+# GATE pages have these; an ERC page never does.
+GATE_SIGNS = re.compile(r"^\s*(Management Response Category\s*:|Responsible\s+Deadline\s+Status(\s+Comments?)?\s*$)",
+                        re.IGNORECASE)
+# Header fields by what they hold; each with the labels the page renderings use.
+METADATA_LABELS = {
+    "title": ("Evaluation Title", "Title"),
+    "plan": ("Evaluation Plan",),
+    "type": ("Evaluation Type", "Type of Evaluation"),
+    "unit": ("Commissioning Unit", "Commissioning Office", "Commissioning Business Unit", "Business Unit"),
+    "countries": ("Countries", "Country"),
+    "period": ("Evaluation Period", "Period Covered", "Period", "Years"),
+    "completion": ("Completion Date", "Date of Completion"),
+    "planned_end": ("Planned End Date",),
+    "status": ("Evaluation Status", "Status"),
+    "response": ("Management Response",),
+    "budget": ("Evaluation Budget(US $)", "Evaluation Budget (US $)", "Evaluation Budget"),
+    "projects": ("Atlas Project Number", "Project Number"),
+    "funding": ("Source of Funding",),
+    "expenditure": ("Evaluation Expenditure(US $)", "Evaluation Expenditure (US $)", "Evaluation Expenditure"),
+    "joint_programme": ("Joint Programme",),
+    "joint_evaluation": ("Joint Evaluation",),
+    "gef": ("GEF Evaluation",),
+}
+_LABEL = re.compile(
+    r"^\s*(?P<label>" + "|".join(sorted((re.escape(label) for labels in METADATA_LABELS.values() for label in labels),
+                                        key=len, reverse=True)) + r")\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+_TITLE_NO_COLON = re.compile(r"^\s*Title\s+(?P<value>\S.*)$")
+_KEY_OF = {label.lower(): key for key, labels in METADATA_LABELS.items() for label in labels}
+# Labels only an ERC evaluation page has; two of them make a page an ERC page.
+ERC_LABELS = {"plan", "type", "unit", "completion", "planned_end", "budget", "projects", "expenditure", "gef",
+              "joint_evaluation"}
+MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december"), 1)}
 
 
 class ErcReader:
@@ -36,70 +75,135 @@ class ErcReader:
     description = "UNDP Evaluation Resource Centre evaluation page"
 
     def accepts(self, lines: list[str]) -> bool:
-        return any(COLUMNS.match(line) for line in lines) or (
-            any(REC_HEAD.match(line) for line in lines) and any(STAMPS.search(line) for line in lines))
+        if any(GATE_SIGNS.match(line) for line in lines):
+            return False
+        if any(COLUMNS.match(line) for line in lines):
+            return True
+        labels = {_KEY_OF[m.group("label").lower()] for line in lines if (m := _LABEL.match(line))}
+        if len(labels & ERC_LABELS) >= 2:
+            return True
+        has_rec = any(REC_HEAD.match(line) for line in lines)
+        return has_rec and (any(STAMPS.search(line) or RESPONSE_HEAD.match(line) or tables.LABELLED_ACTION.match(line)
+                                for line in lines) or template.is_run_together(lines))
 
     def read(self, doc: Document, lines: list[str]) -> None:
+        footer = next((i for i, line in enumerate(lines) if FOOTER.match(line)), len(lines))
         findings_at = _index(lines, r"^\s*Findings\s*$")
         recs_list_at = _index(lines, r"^\s*Recommendations\s*$")
-        first_detail = next((i for i, line in enumerate(lines) if REC_HEAD.match(line)), len(lines))
+        first_detail = next((i for i, line in enumerate(lines) if REC_HEAD.match(line)), footer)
         header_end = min(x for x in (findings_at, recs_list_at, first_detail) if x is not None)
         evaluation = self._metadata(doc, lines[:header_end])
         doc.evaluation = evaluation
         if findings_at is not None:
-            end = recs_list_at if recs_list_at is not None else first_detail
-            evaluation.findings = self._findings(doc, lines, findings_at + 1, end)
-        summary = self._summary_list(lines, recs_list_at + 1, first_detail) if recs_list_at is not None else {}
-        self._recommendations(doc, evaluation, lines, first_detail, summary)
-        if summary and len(summary) != len(evaluation.recommendations):
+            ends = [x for x in (recs_list_at, first_detail) if x is not None and x > findings_at]
+            evaluation.findings = self._findings(doc, lines, findings_at + 1, min(ends, default=footer))
+        summary = {}
+        if recs_list_at is not None:
+            summary = self._summary_list(lines, recs_list_at + 1, first_detail if first_detail > recs_list_at else footer)
+        if template.is_run_together(lines[first_detail:footer]):
+            template.read_recommendations(doc, evaluation, lines, first_detail, footer)
+        else:
+            self._recommendations(doc, evaluation, lines, first_detail, footer, summary)
+        if not evaluation.recommendations:
+            # An evaluation-detail page: the recommendations without a management response.
+            for number, (line_no, text) in summary.items():
+                evaluation.recommendations.append(Recommendation(
+                    len(evaluation.recommendations) + 1, Span(line_no, line_no + max(text.count("\n"), 0)),
+                    text, number=number))
+        elif summary and len(summary) != len(evaluation.recommendations):
             problem(doc, "warning", recs_list_at + 1,
                     f"the recommendation list has {len(summary)} items but {len(evaluation.recommendations)} "
                     "recommendations have a management response section")
 
     # -- metadata -------------------------------------------------------------------------
 
-    def _metadata(self, doc: Document, header: list[str]) -> Evaluation:
+    def _labelled_values(self, header: list[str]) -> dict[str, tuple[int, str]]:
+        """key -> (line, value) of the header's labelled fields; the first of each wins."""
         values: dict[str, tuple[int, str]] = {}
         for i, line in enumerate(header):
-            for label in METADATA_LABELS:
-                if line.strip().startswith(label) and label not in values:
-                    rest = line.strip()[len(label):].lstrip(": ").strip()
-                    if label == "Title" and not rest:
-                        continue
-                    if not rest.strip(":"):
-                        nxt = next((j for j in range(i + 1, len(header)) if header[j].strip()), None)
-                        rest = header[nxt].strip() if nxt is not None else ""
-                    if rest:
-                        values[label] = (i + 1, rest)
-                    break
-        title = values.get("Title", (1, next((l.strip() for l in header if l.strip()), "")))[1]
+            m = _LABEL.match(line) or _TITLE_NO_COLON.match(line)
+            if not m:
+                continue
+            key = _KEY_OF[m.group("label").lower()] if "label" in m.groupdict() else "title"
+            if key in values:
+                continue
+            value, line_no = m.group("value").strip(), i + 1
+            if not value:
+                nxt = next((j for j in range(i + 1, len(header)) if header[j].strip()), None)
+                if nxt is None or _LABEL.match(header[nxt]) or is_chrome(header[nxt]):
+                    continue
+                value, line_no = header[nxt].strip(), nxt + 1
+            values[key] = (line_no, value)
+        return values
+
+    def _metadata(self, doc: Document, header: list[str]) -> Evaluation:
+        values = self._labelled_values(header)
         last = max((i + 1 for i, line in enumerate(header) if line.strip()), default=1)
-        evaluation = Evaluation(span=Span(1, last), title=title or None, agency="UNDP")
+        evaluation = Evaluation(span=Span(1, last), agency="UNDP")
         get = lambda key: values.get(key, (None, None))[1]  # noqa: E731
-        plan = get("Evaluation Plan")
-        if plan:
-            period = PERIOD.search(plan)
-            if period:
+        evaluation.title = get("title")
+        plan, plan_unit = get("plan"), None
+        for key in ("plan", "period"):
+            period = PERIOD.search(get(key) or "")
+            if period and evaluation.period_start is None:
                 evaluation.period_start, evaluation.period_end = int(period.group(1)), int(period.group(2))
-            evaluation.countries = country_codes(plan)
-        for code in country_codes((get("Countries") or "").title()):
-            if code not in evaluation.countries:
-                evaluation.countries.append(code)
-        if evaluation.countries:
-            evaluation.office = "Country Office"
-        evaluation.evaluation_type = get("Evaluation Type")
-        evaluation.status = get("Status")
-        evaluation.completion_date = _month_year(get("Completion Date"))
-        evaluation.planned_end_date = _month_year(get("Planned End Date"))
-        evaluation.budget_usd = _amount(get("Evaluation Budget(US $)"))
-        evaluation.expenditure_usd = _amount(get("Evaluation Expenditure(US $)"))
-        evaluation.funding_source = get("Source of Funding")
-        evaluation.joint_programme = _yes_no(get("Joint Programme"))
-        evaluation.joint_evaluation = _yes_no(get("Joint Evaluation"))
-        evaluation.gef_evaluation = _yes_no(get("GEF Evaluation"))
-        numbers = get("Atlas Project Number")
+        if plan:
+            plan_unit = PERIOD.sub("", plan).strip(" ,;-") or None
+        unit = get("unit") or plan_unit
+        evaluation.countries = country_codes_of_list(get("countries"))
+        unit_country = country_code(unit)
+        if unit_country and unit_country not in evaluation.countries:
+            evaluation.countries.insert(0, unit_country)
+        if unit:
+            evaluation.office = "Country Office" if unit_country else unit
+        evaluation.evaluation_type = get("type")
+        evaluation.status = get("status")
+        evaluation.completion_date = _month_year(get("completion"))
+        evaluation.planned_end_date = _month_year(get("planned_end"))
+        evaluation.budget_usd = _amount(get("budget"))
+        evaluation.expenditure_usd = _amount(get("expenditure"))
+        evaluation.funding_source = get("funding")
+        evaluation.joint_programme = _yes_no(get("joint_programme"))
+        evaluation.joint_evaluation = _yes_no(get("joint_evaluation"))
+        evaluation.gef_evaluation = _yes_no(get("gef"))
+        numbers = get("projects")
         evaluation.project_numbers = [n.strip() for n in numbers.split(",") if n.strip()] if numbers else []
+        self._report_header(doc, evaluation, values, unit)
         return evaluation
+
+    @staticmethod
+    def _report_header(doc: Document, evaluation: Evaluation, values, unit: str | None) -> None:
+        """A header field the page does not give, or gives unreadably, is said; never guessed."""
+        def missing(what: str, labels: str) -> None:
+            problem(doc, "warning", 1, f"no {what} in the page header (no {labels} field); left blank")
+        if evaluation.title is None:
+            missing("evaluation title", "'Title:'")
+        if evaluation.evaluation_type is None:
+            missing("evaluation type", "'Evaluation Type:'")
+        if evaluation.period_start is None:
+            where = next((values[k] for k in ("period", "plan") if k in values), None)
+            if where:
+                problem(doc, "warning", where[0], f"no period (YYYY-YYYY) in {where[1]!r}; left blank")
+            else:
+                missing("evaluation period", "'Evaluation Plan:' or 'Period:'")
+        if not evaluation.countries:
+            if unit:
+                problem(doc, "warning", values.get("unit", values.get("plan", (1,)))[0],
+                        f"no country: the commissioning unit {unit!r} is not a country and there is no "
+                        "'Countries:' field naming one")
+            else:
+                missing("country", "'Countries:' or 'Commissioning Unit:'")
+        if unit is None:
+            missing("commissioning office", "'Commissioning Unit:' or 'Evaluation Plan:'")
+        for key, value, what in (("completion", evaluation.completion_date, "completion date"),
+                                 ("planned_end", evaluation.planned_end_date, "planned end date")):
+            if key in values and value is None:
+                problem(doc, "warning", values[key][0], f"{what} {values[key][1]!r} is not a month; left blank")
+        if "completion" not in values:
+            missing("completion date", "'Completion Date:'")
+        for key in ("budget", "expenditure"):
+            if key in values and _amount(values[key][1]) is None:
+                problem(doc, "warning", values[key][0], f"amount {values[key][1]!r} is not a number; left blank")
 
     # -- findings -------------------------------------------------------------------------
 
@@ -129,60 +233,82 @@ class ErcReader:
     # -- recommendations ------------------------------------------------------------------
 
     def _summary_list(self, lines: list[str], start: int, end: int) -> dict[str, tuple[int, str]]:
-        """The numbered list under 'Recommendations': number -> (line, text)."""
+        """The numbered list under 'Recommendations': number -> (line, text). Items are
+        numbers alone on a line followed by the text, or, where no such line is, '1. text'."""
+        number_lines = any(ITEM_NUMBER.match(lines[i]) for i in range(start, end))
         items: dict[str, tuple[int, str]] = {}
         current = None
         for i in range(start, end):
             m = ITEM_NUMBER.match(lines[i])
-            if m:
-                current = m.group(1)
-                items[current] = (i + 1, "")
-            elif current and lines[i].strip():
+            numbered = None if number_lines else NUMBERED_ITEM.match(lines[i])
+            if m or numbered:
+                current = (m or numbered).group(1)
+                items[current] = (i + 1, numbered.group(2).strip() if numbered else "")
+            elif current and lines[i].strip() and not is_chrome(lines[i]):
                 line_no, text = items[current]
                 items[current] = (line_no, f"{text}\n{lines[i].strip()}".strip())
         return items
 
-    def _recommendations(self, doc, evaluation, lines, start, summary) -> None:
-        heads = [i for i in range(start, len(lines)) if REC_HEAD.match(lines[i])]
-        footer = next((i for i in range(start, len(lines)) if FOOTER.match(lines[i])), len(lines))
+    def _recommendations(self, doc, evaluation, lines, start, footer, summary) -> None:
+        heads = [i for i in range(start, footer) if REC_HEAD.match(lines[i])]
+        says_none = any(RESPONSE_HEAD.match(line) and RESPONSE_HEAD.match(line).group(1).strip().lower() == "no"
+                        for line in lines[:start])
         for k, begin in enumerate(heads):
             stop = heads[k + 1] if k + 1 < len(heads) else footer
-            self._recommendation(doc, evaluation, lines, begin, stop, summary)
+            self._recommendation(doc, evaluation, lines, begin, stop, summary, says_none)
 
-    def _recommendation(self, doc, evaluation, lines, begin, stop, summary) -> None:
+    def _recommendation(self, doc, evaluation, lines, begin, stop, summary, says_none) -> None:
         head = REC_HEAD.match(lines[begin])
-        number = head.group(1)
-        response_at = next((i for i in range(begin, stop) if RESPONSE_HEAD.match(lines[i])), None)
-        text_end = response_at if response_at is not None else stop
-        text = _join([head.group(2)] + lines[begin + 1:text_end])
+        number = head.group("pre") or head.group("num") or head.group("alone")
+        name = f"recommendation {number}" if number else "recommendation"
+        response_at = next((i for i in range(begin + 1, stop) if RESPONSE_HEAD.match(lines[i])), None)
+        actions_at = next((i for i in range((response_at or begin) + 1, stop) if _starts_key_actions(lines, i, stop)),
+                          None)
+        text_end = next(x for x in (response_at, actions_at, stop) if x is not None)
+        text = _join([head.group("text")] + lines[begin + 1:text_end])
         listed = summary.get(number)
         if listed and _squash(listed[1]).startswith(_squash(text)) and len(_squash(listed[1])) > len(_squash(text)):
-            problem(doc, "warning", begin + 1, f"recommendation {number} is cut off here; its full text is "
+            problem(doc, "warning", begin + 1, f"{name} is cut off here; its full text is "
                     f"taken from the recommendation list at line {listed[0]}")
             text = listed[1]
         if not text:
-            problem(doc, "warning", begin + 1, f"recommendation {number} has no text")
+            problem(doc, "warning", begin + 1, f"{name} has no text")
         rec = Recommendation(len(evaluation.recommendations) + 1, Span(begin + 1, _last_line(lines, begin, stop)),
                              text, number=number)
         evaluation.recommendations.append(rec)
-        if response_at is None:
-            problem(doc, "warning", begin + 1, f"recommendation {number} has no management response")
+        if response_at is None and actions_at is None:
+            if not says_none:
+                problem(doc, "warning", begin + 1, f"{name} has no management response")
             return
-        actions_at = next((i for i in range(response_at, stop) if KEY_ACTIONS.match(lines[i])), stop)
-        stamps_text = RESPONSE_HEAD.match(lines[response_at]).group(1)
+        response_start = response_at if response_at is not None else actions_at
+        body_end = actions_at if actions_at is not None else stop
+        stamps_text = RESPONSE_HEAD.match(lines[response_at]).group(1) if response_at is not None else ""
         stamps = STAMPS.search(stamps_text)
         body = stamps_text[stamps.end():] if stamps else stamps_text
         response = ManagementResponse(
-            Span(response_at + 1, _last_line(lines, response_at, stop)),
-            text=_join([body] + lines[response_at + 1:actions_at]) or None)
+            Span(response_start + 1, _last_line(lines, response_start, stop)),
+            text=_join([body] + lines[response_start + 1:body_end]) if response_at is not None else None)
+        response.text = response.text or None
         response.added, response.updated = _dates(stamps)
         if response.text is None:
-            problem(doc, "warning", response_at + 1, f"management response to recommendation {number} has no text")
+            problem(doc, "warning", response_start + 1, f"management response to {name} has no text")
         rec.response = response
-        if actions_at < stop:
-            response.key_actions = self._key_actions(doc, lines, actions_at + 1, stop)
+        if actions_at is not None:
+            response.key_actions = self._any_key_actions(doc, lines, actions_at, stop)
         if not response.key_actions:
-            problem(doc, "warning", response_at + 1, f"management response to recommendation {number} has no key actions")
+            problem(doc, "warning", response_start + 1, f"management response to {name} has no key actions")
+
+    def _any_key_actions(self, doc: Document, lines: list[str], start: int, stop: int) -> list[KeyAction]:
+        """Key actions in whichever table rendering the page uses."""
+        region = range(start, stop)
+        if any(tables.LABELLED_ACTION.match(lines[i]) for i in region):
+            return tables.read_labelled_actions(doc, lines, start, stop)
+        if any(len(tables.split_cells(lines[i]) or []) >= 3 for i in region):
+            return tables.read_cell_rows(doc, lines, start, stop)
+        if any(tables.line_table_header(lines, i, stop) for i in region):
+            return tables.read_line_table(doc, lines, start, stop)
+        first = start + 1 if KEY_ACTIONS.match(lines[start]) else start
+        return self._key_actions(doc, lines, first, stop)
 
     def _key_actions(self, doc: Document, lines: list[str], start: int, stop: int) -> list[KeyAction]:
         actions: list[KeyAction] = []
@@ -215,6 +341,12 @@ class ErcReader:
             action.added, action.updated = _dates(stamps)
             actions.append(action)
         return actions
+
+
+def _starts_key_actions(lines: list[str], i: int, stop: int) -> bool:
+    line = lines[i]
+    return bool(KEY_ACTIONS.match(line) or COLUMNS.match(line) or tables.LABELLED_ACTION.match(line)
+                or len(tables.split_cells(line) or []) >= 3 or tables.line_table_header(lines, i, stop))
 
 
 def _index(lines: list[str], pattern: str) -> int | None:
@@ -252,8 +384,18 @@ def _dates(stamps) -> tuple[str | None, str | None]:
 
 
 def _month_year(value: str | None) -> str | None:
-    m = re.fullmatch(r"\s*(\d{1,2})/(\d{4})\s*", value or "")
-    return f"{m.group(2)}-{int(m.group(1)):02d}" if m else None
+    """'12/2018', '2018/12', '2018-12' or 'December 2018' -> '2018-12'; else None."""
+    value = (value or "").strip()
+    m = re.fullmatch(r"(\d{1,2})/(\d{4})", value)
+    if m:
+        year, month = m.group(2), int(m.group(1))
+    elif m := re.fullmatch(r"(\d{4})[/-](\d{1,2})", value):
+        year, month = m.group(1), int(m.group(2))
+    elif m := re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{4})", value):
+        year, month = m.group(2), MONTHS.get(m.group(1).lower(), 0)
+    else:
+        return None
+    return f"{year}-{month:02d}" if 1 <= month <= 12 else None
 
 
 def _amount(value: str | None) -> str | None:

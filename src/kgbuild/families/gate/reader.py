@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ...records import Document, Evaluation, ManagementResponse, Recommendation, Span
+from ..page import country_code, is_chrome
 from ..text import PERIOD, country_codes, key_action_from_row, problem, split_list
 
 FIELD = re.compile(
@@ -22,6 +23,16 @@ KEY_ACTIONS = re.compile(r"^\s*Key Actions\s*:?\s*$", re.IGNORECASE)
 COLUMNS = re.compile(r"^\s*Responsible\s+Deadline\s+Status(\s+Comments?)?\s*$", re.IGNORECASE)
 HEADER_VALUE = re.compile(r"^\s*:\s*(.*)$")
 OFFICE = re.compile(r"^(?P<place>[^,(]+?)\s*\((?P<kind>M?CO|RO|HQ)\)\s*$")
+OFFICE_IN_TITLE = re.compile(r"^(?P<place>[A-Z][\w' -]*?)\s+(?P<kind>Multi-Country Office|Country Office)\b")
+REGION = re.compile(r"\((?:RO|HQ)\)\s*$|\bRegional (?:Office|Bureau|Centre)\b|^[\w ]+ Region$")
+HEADER_KEYS = {
+    "title": "title", "evaluation title": "title", "country": "country", "countries": "country",
+    "office": "office", "commissioning office": "office", "commissioning unit": "office",
+    "period": "period", "evaluation period": "period", "evaluation type": "type", "type": "type",
+    "approval": "approval", "management response status": "approval",
+}
+HEADER_LABEL = re.compile(r"^\s*(?P<label>" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True))
+                          + r")\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 APPROVAL_WORDS = {"approved", "pending", "draft", "submitted", "not approved"}
 
 LIST_FIELDS = {
@@ -106,12 +117,21 @@ class GateReader:
     # -- header ---------------------------------------------------------------------------
 
     def _header(self, doc: Document, header: list[str]) -> Evaluation:
+        """The header's values: labelled ('Title: …') or, as GATE prints them, bare ': value'
+        lines told apart by their form (a country, 'period , office', an approval word, the
+        title). Site chrome is skipped; a field not found is reported, never guessed."""
         last = max((i + 1 for i, line in enumerate(header) if line.strip()), default=1)
         evaluation = Evaluation(span=Span(1, last), agency="UN Women")
+        labelled = {}
+        for i, line in enumerate(header):
+            m = HEADER_LABEL.match(line)
+            if m and m.group("value").strip():
+                labelled.setdefault(HEADER_KEYS[m.group("label").lower()], (i + 1, m.group("value").strip()))
         values = [(i + 1, m.group(1).strip()) for i, line in enumerate(header)
                   if (m := HEADER_VALUE.match(line)) and m.group(1).strip()]
         prose = [(i + 1, line.strip()) for i, line in enumerate(header)
-                 if line.strip() and not HEADER_VALUE.match(line)]
+                 if line.strip() and not HEADER_VALUE.match(line) and not HEADER_LABEL.match(line)
+                 and not is_chrome(line)]
         title_candidates = []
         for _, value in values:
             period = PERIOD.search(value)
@@ -120,33 +140,63 @@ class GateReader:
                 evaluation.office = value.split(",", 1)[1].strip() or None
             elif value.lower() in APPROVAL_WORDS:
                 evaluation.response_approval = value
-            elif country_codes(value) and len(value.split()) <= 3:
-                for code in country_codes(value):
-                    if code not in evaluation.countries:
-                        evaluation.countries.append(code)
-            else:
+            elif country_code(value):
+                if country_code(value) not in evaluation.countries:
+                    evaluation.countries.append(country_code(value))
+            elif not REGION.search(value):
                 title_candidates.append(value)
+        self._labelled_header(evaluation, labelled)
         titles = [text for _, text in prose if len(text) < 200 and text.lower() != "management response"]
-        if title_candidates:
+        if evaluation.title is None and title_candidates:
             evaluation.title = max(title_candidates, key=len)
-        elif titles:
+        elif evaluation.title is None and titles:
             evaluation.title = titles[0]
-        if evaluation.title is None:
-            problem(doc, "warning", 1, "no evaluation title found in the header")
         paragraphs = [text for _, text in prose if len(text) >= 200]
         evaluation.overall_response = "\n\n".join(paragraphs) or None
         if evaluation.period_start is None and evaluation.title:
             period = PERIOD.search(evaluation.title)
             if period:
                 evaluation.period_start, evaluation.period_end = int(period.group(1)), int(period.group(2))
-        if not evaluation.countries:
-            evaluation.countries = country_codes(" ".join(filter(None, [evaluation.office, evaluation.title])))
-        if evaluation.office is None and evaluation.title:
-            m = re.search(r"\b(Multi-Country Office|Country Office)\b", evaluation.title)
-            if m and evaluation.countries:
-                evaluation.office = m.group(1)
-        evaluation.evaluation_type = _evaluation_type(evaluation.title)
+        office = OFFICE.match(evaluation.office or "")
+        if not evaluation.countries and office and office.group("kind") in ("CO", "MCO"):
+            evaluation.countries = [c for c in [country_code(office.group("place"))] if c]
+        named = OFFICE_IN_TITLE.search(evaluation.title or "")
+        if named and country_code(named.group("place")):
+            if not evaluation.countries:
+                evaluation.countries = [country_code(named.group("place"))]
+            if evaluation.office is None:
+                evaluation.office = named.group("kind")
+        if not evaluation.countries and evaluation.title and len(country_codes(evaluation.title)) == 1:
+            evaluation.countries = country_codes(evaluation.title)   # the title names one country
+        if evaluation.evaluation_type is None:
+            evaluation.evaluation_type = _evaluation_type(evaluation.title)
+        for missing, what in ((evaluation.title is None, "evaluation title"), (not evaluation.countries, "country"),
+                              (evaluation.period_start is None, "evaluation period (YYYY - YYYY)"),
+                              (evaluation.evaluation_type is None, "evaluation type"),
+                              (evaluation.office is None, "evaluated office")):
+            if missing:
+                problem(doc, "warning", 1, f"no {what} found in the header; left blank")
         return evaluation
+
+    @staticmethod
+    def _labelled_header(evaluation: Evaluation, labelled: dict[str, tuple[int, str]]) -> None:
+        get = lambda key: labelled.get(key, (None, None))[1]  # noqa: E731
+        evaluation.title = get("title")
+        for code in [country_code(item) for item in re.split(r"\s*[,;]\s*", get("country") or "")]:
+            if code and code not in evaluation.countries:
+                evaluation.countries.append(code)
+        if get("office"):
+            evaluation.office = get("office")
+            code = country_code(OFFICE.match(evaluation.office).group("place")) if OFFICE.match(evaluation.office) \
+                else None
+            if code and code not in evaluation.countries:
+                evaluation.countries.append(code)
+        period = PERIOD.search(get("period") or "")
+        if period:
+            evaluation.period_start, evaluation.period_end = int(period.group(1)), int(period.group(2))
+        evaluation.evaluation_type = get("type")
+        if get("approval"):
+            evaluation.response_approval = get("approval")
 
     # -- structure ------------------------------------------------------------------------
 
