@@ -169,6 +169,11 @@ class Lexicon:
             kinds = {self.classify(part)[0] for part in word.split("/")}
             if len(kinds) == 1 and kinds <= {PLACE, QUAL}:
                 return kinds.pop(), word
+        if fuzzy and word[:1].islower():
+            # Reading a whole party, a head noun counts in lower case too ("project team").
+            capitalised = word[:1].upper() + word[1:]
+            if capitalised in self.posts or capitalised in self.units:
+                return (POST if capitalised in self.posts else UNIT), word
         if fuzzy and len(word) >= 6 and word[0].isalpha():
             close = difflib.get_close_matches(word, self._head_words, n=1, cutoff=0.85)
             if close and close[0][0] == word[0]:
@@ -366,7 +371,9 @@ class Lexicon:
                 elif w not in self.name_linkers:
                     break
                 if initials == letters:
-                    if any(self.classify(x.rstrip(","))[0] in (None, NAMED) for x, _, _ in raw[j:k]):
+                    name = " ".join(x for x, _, _ in raw[j:k])
+                    if normalize_label(name) not in self.office_names and any(
+                            self.classify(x.rstrip(","))[0] in (None, NAMED) for x, _, _ in raw[j:k]):
                         spans[j] = (NAMED, k - j)
                     break
                 if len(initials) >= len(letters):
@@ -536,7 +543,7 @@ def parse_party(text: str) -> Party:
     are read as the lexicon word and reported; what names no unit is reported too."""
     lex = lexicon()
     tokens = lex.tokens(text.strip().rstrip(".").strip(), fuzzy=True)
-    groups = _conjuncts(tokens)
+    groups = _joined_names(_conjuncts(tokens))
     units: list[PartyUnit] = []
     unread: list[Unread] = []
     pending: list[list[Token]] = []
@@ -557,6 +564,21 @@ def parse_party(text: str) -> Party:
         _read_unit(group, role, lex, units, unread, groups, index)
     corrections = tuple((t.text, t.read_as) for t in tokens if t.text != t.read_as)
     return Party(text, tuple(units), corrections, tuple(unread))
+
+
+def _joined_names(groups):
+    """'Energy and Environment Unit' is one unit: capitalised words the lexicon does not
+    know, joined by 'and' to a unit's name, are the first half of that name."""
+    out = []
+    for separator, group in groups:
+        if (out and separator is not None and separator.text in ("and", "&")
+                and all(t.kind is None and t.text[:1].isupper() for t in out[-1][1])
+                and any(t.kind in (POST, UNIT) for t in group)):
+            before, first = out.pop()
+            out.append((before, first + [separator] + group))
+        else:
+            out.append((separator, group))
+    return out
 
 
 def _with_role(unit: PartyUnit, role: str) -> PartyUnit:
@@ -585,13 +607,16 @@ def _unit(tokens: list[Token], role: str, lex: Lexicon) -> PartyUnit | None:
     label = " ".join(t.read_as for t in tokens)
     places = [t.text for t in tokens if t.kind == PLACE]
     base = dict(role=role, acronym=acronym)
+    named = [t for t in tokens if t.kind == NAMED]
+    if named:
+        # An organization outside the UN, with any words around its name ("Akimat of
+        # Almaty region", "local akimats") -- or a UN entity spelt out before its acronym.
+        agency = lex.agencies.lookup(written) or (acronym and lex.agencies.lookup(acronym))
+        if agency is not None:
+            return PartyUnit(written, label, "agency", "un-entity", agency=agency, **base)
+        return PartyUnit(written, label, "organization", lex.named_org_kind(named[0].text), **base)
     if len(tokens) == 1:
         tok = tokens[0]
-        if tok.kind == NAMED:
-            agency = lex.agencies.lookup(tok.text) or (acronym and lex.agencies.lookup(acronym))
-            if agency is not None:      # a UN entity spelt out before its acronym
-                return PartyUnit(written, label, "agency", "un-entity", agency=agency, **base)
-            return PartyUnit(written, label, "organization", lex.named_org_kind(tok.text), **base)
         if tok.kind == AGENCY:
             return PartyUnit(written, label, "agency", "un-entity", agency=lex.agencies.lookup(tok.text), **base)
         code = lex.office_code(tok.text)
@@ -605,10 +630,8 @@ def _unit(tokens: list[Token], role: str, lex: Lexicon) -> PartyUnit | None:
                 return PartyUnit(written, label, "unit", "other", recognised=False, **base)
             return None
     core = [t for t in tokens if t.kind != SUFFIX]
-    if not any(t.kind in HEADS for t in core) and not any(t.kind is None for t in core):
-        return None     # qualifiers or places only: "Gender"
-    if not any(t.kind in HEADS for t in core) and not any(t.text[:1].isupper() for t in core):
-        return None     # lower-case words only
+    if not any(t.kind in HEADS for t in core):
+        return None     # no head noun: "Gender", "national partners", "Local executive bodies"
     place = places[0] if places else None
     where = dict(place=place, country=_country(place) if place else None, **base)
     without_places = normalize_label(" ".join(t.read_as for t in tokens if t.kind != PLACE))
@@ -621,7 +644,9 @@ def _unit(tokens: list[Token], role: str, lex: Lexicon) -> PartyUnit | None:
     if core and all(t.kind in (ORG, AGENCY, PLACE) for t in core):
         # "UNCT", "PMU": units above or beside the office
         return PartyUnit(written, label, "entity-unit", "un-unit", **where)
-    last = core[-1].kind if core else None
-    if last == POST:
+    # "Head of Unit" is a post: the head before "of" names the unit of the party.
+    before_of = next((core[:n] for n, t in enumerate(core) if t.text == "of"), core)
+    heads = [t.kind for t in before_of if t.kind in (POST, UNIT)] or [core[-1].kind]
+    if heads[-1] == POST:
         return PartyUnit(written, label, "post", "un-post", **where)
     return PartyUnit(written, label, "unit", "un-unit", **where)
