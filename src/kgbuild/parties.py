@@ -212,7 +212,7 @@ class Lexicon:
                       or self._merge_name(raw, i))
             if merged:
                 kind, used = merged
-                _append(out, raw[i:i + used], kind, None)
+                _append(out, raw[i:i + used], kind)
                 i += used
                 continue
             word, start, end = raw[i]
@@ -385,13 +385,13 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
 
 
-def _append(out: list[Token], words, kind: str, read_as: str | None) -> None:
+def _append(out: list[Token], words, kind: str) -> None:
     """A merged run of words as one token; a trailing comma becomes a connector."""
     text = " ".join(w for w, _, _ in words)
     start, end = words[0][1], words[-1][2]
     trailing_comma = text.endswith(",")
     text = text.rstrip(",")
-    out.append(Token(text, start, end - trailing_comma, kind, read_as or text))
+    out.append(Token(text, start, end - trailing_comma, kind, text))
     if trailing_comma:
         out.append(Token(",", end - 1, end, CONN, ","))
 
