@@ -57,3 +57,42 @@ def test_office_and_entity_units():
     assert kinds == {"MCO Kazakhstan": "office", "IEO": "entity-unit"}
     kinds = {u.label: u.kind for u in parse_party("CO management, HUB project team").units}
     assert kinds == {"CO management": "unit", "HUB project team": "unit"}
+
+
+def _seed_parties() -> list[str]:
+    """Every responsible party of the seed documents' key actions, as the hand-checked
+    golden file records them."""
+    import csv
+    from pathlib import Path
+    with (Path(__file__).parent / "golden" / "key-actions.tsv").open(encoding="utf-8") as handle:
+        return sorted({row["responsible"] for row in csv.DictReader(handle, delimiter="\t")})
+
+
+def test_every_seed_party_is_read_whole_and_stays_in_the_un():
+    parties = _seed_parties()
+    assert len(parties) > 20
+    for text in parties:
+        party = parse_party(text)
+        assert party.lead and party.unread == () and party.problem is None, text
+        assert {u.org_kind for u in party.units} <= {"un-entity", "un-office", "un-unit", "un-post", "other"}, text
+        # only unknown acronyms ("ARR") are kept unrecognised
+        assert all(u.recognised or u.text.isupper() for u in party.units), text
+
+
+@pytest.mark.parametrize("text, lead, supporting", [
+    ("Comms/Advocacy Specialist with Programme Specialists", ["Comms/Advocacy Specialist"], ["Programme Specialists"]),
+    ("MCO Kazakhstan Representative, MCO and KAZ Programme Specialists",
+     ["MCO Kazakhstan Representative", "MCO", "KAZ Programme Specialists"], []),
+    ("UN Women, IOM and ILO", ["UN Women", "IOM", "ILO"], []),
+])
+def test_seed_parties_lead_and_supporting(text, lead, supporting):
+    assert text in _seed_parties()
+    party = parse_party(text)
+    assert [u.label for u in party.lead] == lead and [u.label for u in party.supporting] == supporting
+
+
+def test_the_seed_country_office_is_the_documents_own():
+    office = parse_party("Country Office").units[0]
+    assert (office.kind, office.org_kind, office.generic) == ("office", "un-office", True)
+    named = parse_party("MCO Kazakhstan").units[0]
+    assert (named.kind, named.generic, named.country) == ("office", False, "KAZ")
