@@ -28,11 +28,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, SH
 
-from conftest import ROOT
 from kgbuild.namespaces import graph_iri
 from kgbuild.validate import shapes_graph, validate
 from test_shacl_engine import keys
@@ -151,6 +150,8 @@ def test_every_emitted_term_is_constrained_by_a_shape(emitted):
 
 
 def test_every_term_a_shape_names_is_declared_in_the_ontology(ontology):
+    """Paths, targets, value classes, compared properties, and the prefixed names the SPARQL
+    constraints use: a shape never constrains a term the model lacks."""
     shapes = shapes_graph()
     properties, classes = set(), set()
     for shape in set(shapes.subjects(SH.path, None)):
@@ -169,20 +170,27 @@ def test_every_term_a_shape_names_is_declared_in_the_ontology(ontology):
 
 def test_the_rules_catch_what_they_are_for():
     """The collectors see through the shapes' structures: a path in a sequence, a class of a
-    node shape reached by sh:node; an untargeted shape constrains nothing."""
+    node shape reached by sh:node, the names in a SPARQL constraint; an untargeted shape
+    constrains nothing."""
     shapes = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/ns#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         ex:A a sh:NodeShape ; sh:targetClass ex:Item ;
             sh:property [ sh:path ( ex:p [ sh:inversePath ex:q ] ) ] ;
             sh:property [ sh:path ex:r ; sh:node ex:B ] ;
             sh:or ( [ sh:path ex:s ; sh:minCount 1 ] ) .
         ex:B a sh:NodeShape ; sh:class ex:Part ; sh:property [ sh:path ex:t ] .
         ex:BySubjects a sh:NodeShape ; sh:property [ sh:path ex:u ] ; sh:targetSubjectsOf ex:v .
-        ex:Idle a sh:NodeShape ; sh:property [ sh:path ex:w ] .""", format="turtle")
+        ex:Idle a sh:NodeShape ; sh:property [ sh:path ex:w ] .
+        ex:Rules sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/ns#"^^xsd:anyURI ] .
+        ex:C a sh:NodeShape ; sh:targetNode ex:x ; sh:sparql [ sh:prefixes ex:Rules ;
+            sh:select "SELECT $this WHERE { $this ex:owner/a ex:Person . FILTER(STRSTARTS(STR($this), 'http://ex')) }" ] .
+        """, format="turtle")
     properties, classes = constrained(shapes)
     ex = "http://example.org/ns#"
     assert {str(p) for p in properties} == {ex + n for n in ("p", "q", "r", "s", "t", "u", "v")}
     assert {str(c) for c in classes} == {ex + "Item", ex + "Part"}
+    assert sparql_terms(shapes) == ({URIRef(ex + "owner")}, {URIRef(ex + "Person")})
 
 
 # One violation planted per shape and constraint the model completion added: the shapes
@@ -256,3 +264,14 @@ def test_both_engines_agree_on_the_added_constraints(planted_model_store):
     compiled, reference = (validate(planted_model_store, engine=engine, shapes=shapes) for engine in ("sparql", "pyshacl"))
     assert compiled.violations == len(NEW_PLANTS)
     assert keys(compiled, shapes) == keys(reference, shapes)
+
+
+def test_every_constraint_says_what_is_wrong():
+    """Each property shape and each SPARQL constraint carries its sh:message, so a result
+    reads as a sentence about the data, not as the name of a SHACL component."""
+    shapes = shapes_graph()
+    silent = sorted(f"{shapes.value(shape, SH.path)} of {owner}" for shape in set(shapes.subjects(SH.path, None))
+                    for owner in shapes.subjects(SH.property, shape) if shapes.value(shape, SH.message) is None)
+    silent += sorted(f"SPARQL constraint of {owner}" for owner, rule in shapes.subject_objects(SH.sparql)
+                     if shapes.value(rule, SH.message) is None and shapes.value(owner, SH.message) is None)
+    assert not silent, "constraints without sh:message:\n" + "\n".join(silent)
