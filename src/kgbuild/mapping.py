@@ -175,7 +175,10 @@ class EvaluationMapper(DocumentMapper):
                      if f"({k})" in written or normalize_label(name) in normalize_label(written)), None)
         if kind is None:
             return None
-        code = ev.countries[0]
+        return self.country_office(agency, ev.countries[0], kind)
+
+    def country_office(self, agency: URIRef, code: str, kind: str) -> URIRef:
+        """The office of `agency` in a country (ISO alpha-3) of a kind (CO, MCO, RO)."""
         iri = mint("org", slug(str(scheme("un-entity").pref_label(agency))), f"{code.lower()}-{kind.lower()}")
         country = pycountry.countries.get(alpha_3=code)
         label = f"{scheme('un-entity').pref_label(agency)} {country.name if country else code} {OFFICE_KINDS[kind]}"
@@ -272,9 +275,13 @@ class EvaluationMapper(DocumentMapper):
         iri = URIRef(f"{resp_iri}/action/{action.ordinal}")
         self.numbered_item(iri, KGB.KeyAction, action, _short(action.text))
         self.text(iri, KGB.responsibleText, action.responsible)
-        for party in self.parties(action):
+        lead, supporting = self.parties(action)
+        for party in lead + supporting:
             self.add(iri, KGB.responsibleParty, party)
+        for party in supporting:
+            self.add(iri, KGB.supportingParty, party)
         self.typed(iri, KGB.deadline, action.deadline, XSD.gYearMonth)
+        self.text(iri, KGB.deadlineText, getattr(action, "deadline_text", None))
         if action.deadline_note:
             self.add(iri, KGB.deadlineNote, scheme("deadline-note").lookup(action.deadline_note))
         self.text(iri, KGB.statusText, action.status_text)
@@ -287,26 +294,64 @@ class EvaluationMapper(DocumentMapper):
         self.text(iri, KGB.unreadText, action.unread)
         return iri
 
-    def parties(self, action: KeyAction) -> list[URIRef]:
+    def parties(self, action: KeyAction) -> tuple[list[URIRef], list[URIRef]]:
+        """(lead, supporting) party IRIs; what names no party is a located warning, the
+        responsible text keeps it as written."""
         if not action.responsible:
-            return []
+            return [], []
         party = parse_party(action.responsible)
+        line = action.span.end
         for written, read in party.corrections:
-            self.warn(action.span.end, f"responsible party word {written!r} read as {read!r}; "
+            self.warn(line, f"responsible party word {written!r} read as {read!r}; "
                       "the responsible text keeps it as written")
-        iris = []
-        owner = self.office or self.agency
+        if party.problem:
+            self.warn(line, f"responsible party {action.responsible!r}: {party.problem}; kept as text only")
+        else:
+            for piece in party.unread:
+                self.warn(line, f"responsible party text {piece.text!r} {piece.reason}; kept as text only")
+        lead: list[URIRef] = []
+        supporting: list[URIRef] = []
         for unit in party.units:
-            if unit.kind == "agency":
-                iris.append(unit.agency)
-            elif unit.kind == "office" and self.office is not None:
-                iris.append(self.office)
-            elif unit.kind == "entity-unit" and self.agency is not None:
-                iris.append(self.sub_unit(self.agency, "unit", unit.label, ORG.OrganizationalUnit))
-            elif owner is not None and unit.kind in ("post", "unit", "office"):
-                kind = "post" if unit.kind == "post" else "unit"
-                iris.append(self.sub_unit(owner, kind, unit.label, ORG.Post if kind == "post" else ORG.OrganizationalUnit))
-        return list(dict.fromkeys(iris))
+            if not unit.recognised:
+                self.warn(line, f"responsible party {unit.text!r} is not in the party lexicon "
+                          "(data/vocab/responsible-parties.toml); read as a unit of the office")
+            iri = self.party_iri(unit)
+            if iri is not None:
+                (supporting if unit.role == "supporting" else lead).append(iri)
+        lead = list(dict.fromkeys(lead))
+        return lead, [i for i in dict.fromkeys(supporting) if i not in lead]
+
+    def party_iri(self, unit) -> URIRef | None:
+        owner = self.office or self.agency
+        if unit.kind == "agency":
+            return unit.agency
+        if unit.kind == "office":
+            own_country = self.doc.evaluation.countries[:1] if self.doc.evaluation else []
+            if unit.country and unit.country not in own_country and (unit.agency or self.agency) is not None:
+                # Another country's office: its own resource, never the document's office.
+                kind = next((k for k in OFFICE_KINDS if k.lower() in unit.label.lower().split()), "CO")
+                return self.country_office(unit.agency or self.agency, unit.country, kind)
+            if self.office is not None:
+                return self.office
+        if unit.kind == "organization":
+            return self.organization(unit.label, unit.acronym)
+        if unit.kind == "entity-unit" and self.agency is not None:
+            return self.sub_unit(self.agency, "unit", unit.label, ORG.OrganizationalUnit)
+        if owner is not None and unit.kind in ("post", "unit", "office"):
+            kind = "post" if unit.kind == "post" else "unit"
+            return self.sub_unit(owner, kind, unit.label, ORG.Post if kind == "post" else ORG.OrganizationalUnit)
+        return None
+
+    def organization(self, label: str, acronym: str | None) -> URIRef:
+        """An organization outside the UN (a ministry, commission, NGO, donor): one resource
+        per name across documents, never a unit of a UN office."""
+        iri = mint("org", "party", slug(label))
+        self.add(iri, RDF.type, ORG.FormalOrganization)
+        self.text(iri, RDFS.label, label)
+        self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
+        if acronym:
+            self.add(iri, SKOS.altLabel, Literal(acronym, lang="en"))
+        return iri
 
     def sub_unit(self, owner: URIRef, kind: str, label: str, rdf_type: URIRef) -> URIRef:
         """A post or unit of an office (minted under it) or of an agency (whose IRI is a
