@@ -256,8 +256,12 @@ def list_queries() -> None:
 @click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True,
               help="Stop with an error when the result has more rows than this.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (they call other servers).")
+@click.option("--endpoint", metavar="URL", help="Query this SPARQL server (where the graph was published) instead.")
+@click.option("--user", metavar="NAME", help="Login for --endpoint, if it asks for one.")
+@click.option("--password-env", metavar="VAR", help="Environment variable holding the --endpoint password.")
 def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, input_path: Path | None,
-          timeout: float, max_rows: int, allow_service: bool) -> None:
+          timeout: float, max_rows: int, allow_service: bool, endpoint: str | None, user: str | None,
+          password_env: str | None) -> None:
     """Run a saved query by NAME (see `kgbuild queries`), or any SPARQL file with --file.
 
     Parameters are bound as RDF terms. A check (*-violation) that returns rows exits 1.
@@ -275,7 +279,12 @@ def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fm
         saved = get(name) if name else parse_query_file(query_file, require_title=False)
     except QueryError as exc:
         raise Failure(str(exc)) from exc
-    outcome = _run_limited(_answer_query, (saved, given, fmt, input_path, max_rows, allow_service), timeout)
+    if endpoint and input_path:
+        raise Failure("give --endpoint or --input, not both")
+    if password_env and password_env not in os.environ:
+        raise Failure(f"--password-env {password_env}: no such environment variable")
+    remote = (endpoint, user, os.environ.get(password_env) if password_env else None) if endpoint else None
+    outcome = _run_limited(_answer_query, (saved, given, fmt, input_path, max_rows, allow_service, remote), timeout)
     kind, payload = outcome
     if kind == "error":
         raise Failure(payload)
@@ -288,14 +297,18 @@ def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fm
         sys.exit(EXIT_DATA_ERRORS)
 
 
-def _answer_query(saved, given, fmt, input_path, max_rows, allow_service):
+def _answer_query(saved, given, fmt, input_path, max_rows, allow_service, remote=None):
     """In the child: open the graph, answer, format. Returns ("ok", (text, rows, note)) or
     ("error", message): exceptions become messages, never tracebacks."""
     from .namespaces import graph_iri
     from .queries import QueryError, answer
     from .store import StoreError
     try:
-        store = _built_graph(input_path)
+        if remote:
+            from .remote import RemoteStore
+            store = RemoteStore(*remote)
+        else:
+            store = _built_graph(input_path)
         result = answer(store, saved, given, fmt, max_rows=max_rows, allow_service=allow_service)
         note = None
         if graph_iri("inferred", "reasoning") not in store.graph_names():
@@ -366,6 +379,58 @@ def readers() -> None:
     from .families import families
     for name, family in families().items():
         click.echo(f"{name}\t{family.description}")
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL", help="The server's SPARQL query endpoint.")
+@click.option("--graph-store", metavar="URL",
+              help="Its Graph Store HTTP Protocol endpoint (PUT per named graph); without it, SPARQL Update is used.")
+@click.option("--update", "update_endpoint", metavar="URL",
+              help="Its SPARQL Update endpoint, when it differs from --endpoint (used without --graph-store).")
+@click.option("--user", metavar="NAME", help="Login for writing (HTTP digest or basic).")
+@click.option("--password-env", metavar="VAR", help="Environment variable holding the password (never a value on the command line).")
+@click.option("--input", "input_path", type=click.Path(path_type=Path),
+              help="Store folder or graph file to publish instead of the last build.")
+@click.option("--force", is_flag=True, help="Publish even though the build's validation failed.")
+def publish(endpoint: str, graph_store: str | None, update_endpoint: str | None, user: str | None,
+            password_env: str | None, input_path: Path | None, force: bool) -> None:
+    """Send every named graph of the last build to a SPARQL 1.1 server, replacing what it
+    held under those names, then compare the quads per graph there with the local store.
+
+    Exit 1 when a count differs; 2 when the server cannot be reached, refuses the login or
+    stops mid-upload, or when the build's validation failed (unless --force)."""
+    import json
+
+    from . import project
+    from .build import REPORT
+    from .publish import publish as send
+    from .remote import RemoteError
+    password = None
+    if password_env:
+        if password_env not in os.environ:
+            raise Failure(f"--password-env {password_env}: no such environment variable")
+        password = os.environ[password_env]
+    if not force:
+        # The build's own report: beside the store folder or graph file it wrote.
+        report = (input_path.resolve().parent if input_path else project.current().build_dir) / REPORT
+        if report.exists():
+            violations = json.loads(report.read_text(encoding="utf-8")).get("stages", {}).get(
+                "validate", {}).get("counts", {}).get("violations", 0)
+            if violations:
+                raise Failure(f"the last build has {violations} SHACL violations ({report}); "
+                              "fix them or publish with --force")
+    store = _built_graph(input_path)
+    try:
+        result = send(store, endpoint, graph_store, update_endpoint, user, password,
+                      progress=lambda line: _echo_err(line))
+    except RemoteError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"published {result.graphs} named graphs, {result.triples} triples, by {result.method}")
+    for difference in result.differences:
+        _echo_err(f"count differs: {difference}")
+    if result.differences:
+        sys.exit(EXIT_DATA_ERRORS)
+    click.echo("every graph's count on the server equals the local store's")
 
 
 if __name__ == "__main__":
