@@ -117,11 +117,3 @@ def test_a_document_no_reader_accepts_is_named(tmp_path):
     with pytest.raises(ReaderError) as info:
         read_document(path)
     assert str(path) in str(info.value) and "no reader accepts" in str(info.value)
-
-
-def test_a_document_that_is_not_utf8_is_named_with_its_line(tmp_path):
-    path = tmp_path / "latin1.txt"
-    path.write_bytes("Recommendation: ok\nManagement Response: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(ReaderError) as info:
-        read_document(path)
-    assert f"{path}:2:" in str(info.value)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__, project
-from .namespaces import base_iri, graph_iri
+from .namespaces import base_iri, document_name, graph_iri
 from .records import Problem
 from .stage import StageResult
 from .store import OxigraphStore, ntriples, write_atomically
@@ -62,10 +62,20 @@ class DocumentResult:
     reused: bool = False
 
 
+@dataclass(frozen=True)
+class SkippedInput:
+    """A file found but not read, and the file read in its place."""
+    path: str
+    kept: str
+    reason: str          # "duplicate" (same bytes) | "name collision" (same document name)
+    name: str            # the document name
+
+
 @dataclass
 class BuildResult:
     store: OxigraphStore
     documents: list[DocumentResult] = field(default_factory=list)
+    skipped: list[SkippedInput] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     stages: dict[str, StageResult] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
@@ -92,6 +102,32 @@ def source_files(folder: Path) -> list[Path]:
         raise FileNotFoundError(f"{folder}: sources folder not found")
     return sorted(p for p in folder.iterdir()
                   if p.is_file() and not p.name.startswith(".") and p.suffix.lower() != ".md")
+
+
+def select_inputs(files: list[Path]) -> tuple[list[Path], list[SkippedInput], list[Problem]]:
+    """The files to read: of several with the same bytes, and of several whose names give
+    one document name (their graphs would merge), the first in sorted order. Each other one
+    is skipped with a problem naming both files: a warning for a duplicate (nothing is
+    lost), an error for a name collision (a document is not read)."""
+    to_read, skipped, problems = [], [], []
+    by_digest: dict[str, Path] = {}
+    by_name: dict[str, Path] = {}
+    for path in files:
+        digest, name = hashlib.sha256(path.read_bytes()).hexdigest(), document_name(path)
+        if digest in by_digest:
+            first = by_digest[digest]
+            skipped.append(SkippedInput(str(path), str(first), "duplicate", name))
+            problems.append(Problem("warning", str(path), 1,
+                                    f"not read: the same content as {first.name}, which is read once"))
+        elif name in by_name:
+            first = by_name[name]
+            skipped.append(SkippedInput(str(path), str(first), "name collision", name))
+            problems.append(Problem("error", str(path), 1, f"not read: its name gives the document name {name!r}, "
+                                    f"as {first.name} (which is read) does; rename one of them"))
+        else:
+            by_digest[digest] = by_name[name] = path
+            to_read.append(path)
+    return to_read, skipped, problems
 
 
 # -- reference graphs -------------------------------------------------------------------------
@@ -155,7 +191,7 @@ def read_and_map(path: Path) -> tuple[DocumentResult, str, float, float]:
     except ReaderError as exc:
         sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
         problem = Problem("error", str(path), exc.line, exc.message)
-        return (DocumentResult(path.stem, str(path), "", sha, f"NOT READ: {exc.message}", [problem]), "",
+        return (DocumentResult(document_name(path), str(path), "", sha, f"NOT READ: {exc.message}", [problem]), "",
                 time.perf_counter() - started, 0.0)
     read_seconds = time.perf_counter() - started
     started = time.perf_counter()
@@ -213,6 +249,7 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
         raise FileNotFoundError(f"{sources}: no documents to read (Markdown notes and hidden files are not documents)")
     if write:
         check_writable(out_dir)
+    files, skipped, input_problems = select_inputs(files)
     from .families import families
     families()      # a broken family installation fails here, before any work
     workers = workers or os.cpu_count() or 1
@@ -223,7 +260,7 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
     # The build works in memory and persists the store at the end in one swap, so a build
     # that fails half-way leaves the last good store (and N-Quads) as they were.
     store = OxigraphStore()
-    result = BuildResult(store)
+    result = BuildResult(store, skipped=skipped, problems=input_problems)
 
     started = time.perf_counter()
     for name, text in reference_graphs().items():
@@ -426,9 +463,14 @@ def _read_and_map_stage(result: BuildResult, files: list[Path], known_documents:
     # time is split between the two stages in proportion to their summed worker seconds.
     share = read_seconds / (read_seconds + map_seconds) if read_seconds + map_seconds else 0.5
     read_ok = sum(1 for d in done if d.reader)
+    duplicates = sum(s.reason == "duplicate" for s in result.skipped)
+    collisions = len(result.skipped) - duplicates
     result.stages["read"] = StageResult(
-        "read", f"{read_ok} of {len(wanted)} documents read, {len(reused)} unchanged and reused",
-        {"documents": len(files), "read": read_ok, "reused": len(reused), "not_read": len(wanted) - read_ok},
+        "read", f"{read_ok} of {len(wanted)} documents read, {len(reused)} unchanged and reused"
+        + (f", {duplicates} duplicate{'s' * (duplicates > 1)} skipped" if duplicates else "")
+        + (f", {collisions} name collision{'s' * (collisions > 1)} not read" if collisions else ""),
+        {"documents": len(files) + len(result.skipped), "read": read_ok, "reused": len(reused),
+         "not_read": len(wanted) - read_ok, "duplicates": duplicates, "name_collisions": collisions},
         wall * share)
     result.stages["map"] = StageResult(
         "map", f"{len(done)} source graphs", {"graphs": read_ok}, wall * (1 - share))
@@ -481,6 +523,8 @@ def build_report(result: BuildResult) -> dict:
         "documents": {Path(doc.path).name: {"reader": doc.reader, "sha256": doc.sha256, "summary": doc.summary,
                                             "reused": doc.reused}
                       for doc in result.documents},
+        "skipped": [{"file": Path(s.path).name, "kept": Path(s.kept).name, "reason": s.reason, "name": s.name}
+                    for s in result.skipped],
         "stages": {name: stage.as_dict() for name, stage in result.stages.items()},
         "classes": result.counts,
         "graphs": result.store.counts(),

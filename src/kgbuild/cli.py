@@ -85,8 +85,14 @@ class _Group(click.Group):
 def main(base: str | None) -> None:
     """Build one RDF knowledge graph from UN evaluation management responses and
     cooperation frameworks, linked to the official SDG goals, targets and indicators."""
-    if base:
+    if base is not None:
         os.environ["KGBUILD_BASE"] = base
+    if "KGBUILD_BASE" in os.environ:    # checked before any work: a bad base breaks every IRI
+        from .namespaces import BaseIRIError, check_base
+        try:
+            check_base(os.environ["KGBUILD_BASE"])
+        except BaseIRIError as exc:
+            raise Failure(f"{'--base' if base is not None else '$KGBUILD_BASE'}: {exc}") from None
 
 
 @main.command()

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .namespaces import document_name
+
 
 @dataclass(frozen=True)
 class Span:
@@ -132,7 +134,8 @@ class Document:
 
     @property
     def name(self) -> str:
-        return self.path.stem
+        """What its IRIs are minted from: the slug of the file name (see `document_name`)."""
+        return document_name(self.path)
 
 
 # -- cooperation framework (UNSDCF) ---------------------------------------------------------

@@ -17,12 +17,13 @@ are loaded on first use (so `kgbuild --help` stays fast) and once per process.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Protocol
 
-from ..records import Document
+from ..records import Document, Problem
 
 GROUP = "kgbuild.families"
 PROTOCOL = ("name", "description", "accepts", "read", "map", "summary")
@@ -119,17 +120,109 @@ def detect(path: Path, lines: list[str]) -> Family:
 
 def read_document(path: Path, reader_name: str | None = None) -> Document:
     data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise ReaderError(f"not UTF-8 text ({exc.reason})", path, line) from exc
+    text, decoding_problems = decode_text(path, data)
     lines = split_lines(text)
     family = get_family(reader_name) if reader_name else detect(path, lines)
     doc = Document(path=path, reader=family.name, sha256=hashlib.sha256(data).hexdigest(),
                    line_count=len(lines) - (1 if lines and lines[-1] == "" else 0))
+    doc.problems.extend(decoding_problems)
     family.read(doc, lines)
     return doc
+
+
+# Checked in this order: a UTF-32 LE mark starts like a UTF-16 LE one.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 LE"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 BE"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
+)
+# Files given by mistake instead of their text rendering, by their first bytes.
+BINARY_SIGNATURES = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx or .xlsx file is one)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Microsoft Office 97-2003 document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
+SHOWN_INVALID_BYTES = 8
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, list[Problem]]:
+    """The document's text and what decoding it cost. A byte-order mark decides the
+    encoding; text without one is UTF-8, or UTF-16 when every other byte is NUL. Invalid
+    bytes become U+FFFD with a warning at their line, so one stray byte never costs the
+    rest of the document; a binary file (a PDF, an archive) is refused."""
+    for mark, codec, label in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return _decode(path, data[len(mark):], codec, label)
+    for signature, kind in BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise ReaderError(f"not a text document: {kind}; give its plain-text rendering", path)
+    utf16 = _utf16_without_mark(data)
+    if utf16:
+        text, problems = _decode(path, data, *utf16)
+        note = Problem("warning", str(path), 1, f"no byte-order mark; read as {utf16[1]} "
+                       "(every other byte is NUL)")
+        return text, [note, *problems]
+    if data[:8192].count(0) > len(data[:8192]) // 100:     # a stray NUL is kept as text
+        raise ReaderError(f"not a text document: binary data (NUL bytes from offset {data.index(0)}); "
+                          "give its plain-text rendering", path)
+    return _decode(path, data, "utf-8", "UTF-8")
+
+
+def _utf16_without_mark(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text with no byte-order mark: Latin text has a NUL in one byte of many
+    characters and almost never in the other."""
+    sample = data[:8192]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if nul_odd >= 0.2 and nul_even < 0.01:
+        return "utf-16-le", "UTF-16 LE"
+    if nul_even >= 0.2 and nul_odd < 0.01:
+        return "utf-16-be", "UTF-16 BE"
+    return None
+
+
+def _decode(path: Path, data: bytes, codec: str, label: str) -> tuple[str, list[Problem]]:
+    try:
+        return data.decode(codec), []
+    except UnicodeDecodeError:
+        pass
+    if codec == "utf-8":     # line by line: a UTF-8 sequence never holds a newline byte
+        lines, problems = [], []
+        for number, raw in enumerate(data.split(b"\n"), 1):
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                lines.append(raw.decode("utf-8", errors="replace"))
+                problems.append(Problem("warning", str(path), number,
+                                        f"invalid UTF-8 bytes replaced ({_invalid_utf8_bytes(raw)})"))
+        return "\n".join(lines), problems
+    text = data.decode(codec, errors="replace")
+    return text, [Problem("warning", str(path), number, f"invalid {label} bytes replaced")
+                  for number, line in enumerate(text.split("\n"), 1) if "\ufffd" in line]
+
+
+def _invalid_utf8_bytes(raw: bytes) -> str:
+    """The invalid bytes of a line in hex, the first few of them."""
+    found, start = b"", 0
+    while len(found) <= SHOWN_INVALID_BYTES:
+        try:
+            raw[start:].decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            found += raw[start + exc.start:start + exc.end]
+            start += exc.end
+    shown = " ".join(f"{byte:02x}" for byte in found[:SHOWN_INVALID_BYTES])
+    return shown + (" …" if len(found) > SHOWN_INVALID_BYTES else "")
 
 
 def map_document(doc: Document) -> str:
