@@ -193,10 +193,14 @@ def to_term(param: Param, value: str):
             raise QueryError(f"{param.name}: {value!r} is not in the UN entity list (data/vocab/un-entities.ttl)")
         return iri
     if param.type == "resource":
+        import pyoxigraph as ox
         iri = value.strip() if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value.strip()) else base_iri() + value.strip().lstrip("/")
-        if not value.strip() or re.search(r'[\s<>"{}|\\^`]', iri):
-            raise QueryError(f"{param.name}: {value!r} is not an IRI (nor a path under the base IRI): "
-                             "no spaces or any of <>\"{{}}|\\^`")
+        try:
+            if not value.strip():
+                raise ValueError("it is empty")
+            ox.NamedNode(iri)    # the engine's own IRI check (RFC 3987)
+        except ValueError as exc:
+            raise QueryError(f"{param.name}: {value!r} is not an IRI (nor a path under the base IRI): {exc}") from None
         return URIRef(iri)
     if param.type == "date":
         try:
@@ -207,8 +211,8 @@ def to_term(param: Param, value: str):
             raise QueryError(f"{param.name}: {value!r} is not a date (YYYY-MM-DD, a real day)") from None
         return Literal(value, datatype=XSD.date)
     if param.type == "integer":
-        if not re.fullmatch(r"-?\d+", value):
-            raise QueryError(f"{param.name}: {value!r} is not an integer")
+        if not re.fullmatch(r"[+-]?[0-9]{1,4000}", value):
+            raise QueryError(f"{param.name}: {value!r} is not an integer (digits 0-9, at most 4000)")
         return Literal(int(value))
     return Literal(value)
 

@@ -17,6 +17,7 @@ from ..vocab import normalize_label, scheme
 DEADLINE = re.compile(r"(?<![\d/])(\d{4})\s?/\s?(\d{1,2})(?![\d/])")
 YEARS = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?(?![\d/])")
 NOTE_AFTER_STATUS = re.compile(r"\s*[/,;–-]\s*")
+HISTORY_LINK = re.compile(r"(?:^|\s+)History$")   # ERC link label, not part of the comment (any space before it)
 JUSTIFICATION = re.compile(r"^\[\s*Justification\s*:\s*(.*?)\s*\]\s*", re.IGNORECASE | re.DOTALL)
 
 
@@ -120,9 +121,7 @@ def read_tail(text: str, deadline: str | None, note: str | None, deadline_text: 
         tail.errors.append(f"deadline {deadline} is not a month; kept as unread text")
         tail.unread = deadline
         tail.deadline = None
-    rest = text.strip()
-    if rest.endswith(" History") or rest == "History":
-        rest = rest[: -len("History")].rstrip()   # ERC link label, not part of the comment
+    rest = HISTORY_LINK.sub("", text.strip())
     if not rest:
         tail.warnings.append("no status after the deadline")
         return tail
