@@ -306,8 +306,6 @@ def test_line_ends_and_a_bom_change_nothing_read(folder, name, how):
     assert [(p.line, p.message) for p in doc.problems] == [(p.line, p.message) for p in unmutated.problems]
 
 
-@pytest.mark.xfail(reason="read_document decodes UTF-8 only: a UTF-16 file is refused whole "
-                          "(encodings are handled in families/__init__.py)", strict=False)
 @pytest.mark.parametrize("name", MANAGEMENT_RESPONSES)
 def test_a_utf16_document_keeps_every_row(folder, name):
     data, rows = original(name)
