@@ -3,7 +3,6 @@ UN as organizations (never units of a UN office), another country's office as it
 resource, and text that names no party as a located warning."""
 from __future__ import annotations
 
-from rdflib import URIRef
 from rdflib.namespace import ORG, RDF, SKOS
 
 from conftest import SOURCES, mapped

@@ -60,6 +60,7 @@ class DocumentResult:
     summary: str
     problems: list[Problem] = field(default_factory=list)
     reused: bool = False
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)   # (scanned, read) per count
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def fingerprint() -> str:
 def read_and_map(path: Path) -> tuple[DocumentResult, str, float, float]:
     """Read one document and map it to N-Triples: one unit of parallel work. Returns the
     document's summary, its graph as N-Triples text, and the read and map seconds."""
-    from .families import ReaderError, get_family, read_document
+    from .families import ReaderError, compare_scan, get_family, read_document
     started = time.perf_counter()
     try:
         doc = read_document(path)
@@ -193,12 +194,14 @@ def read_and_map(path: Path) -> tuple[DocumentResult, str, float, float]:
         problem = Problem("error", str(path), exc.line, exc.message)
         return (DocumentResult(document_name(path), str(path), "", sha, f"NOT READ: {exc.message}", [problem]), "",
                 time.perf_counter() - started, 0.0)
+    counts = compare_scan(doc)
     read_seconds = time.perf_counter() - started
     started = time.perf_counter()
     family = get_family(doc.reader)
     text = family.map(doc)
     map_seconds = time.perf_counter() - started
-    summary = DocumentResult(doc.name, str(path), doc.reader, doc.sha256, family.summary(doc), list(doc.problems))
+    summary = DocumentResult(doc.name, str(path), doc.reader, doc.sha256, family.summary(doc), list(doc.problems),
+                             counts=counts)
     return summary, text, read_seconds, map_seconds
 
 
@@ -334,7 +337,7 @@ def _later_stages(result: BuildResult, store: OxigraphStore, persisting: "_Persi
             result.validation.write(shacl_report)
             result.outputs.append(shacl_report)
         documents = {str(Path(doc.path).resolve()): {"sha256": doc.sha256, "name": doc.name, "reader": doc.reader,
-                                                     "summary": doc.summary,
+                                                     "summary": doc.summary, "counts": doc.counts,
                                                      "problems": [[p.severity, p.path, p.line, p.message]
                                                                   for p in doc.problems]}
                      for doc in result.documents if doc.reader}
@@ -435,7 +438,8 @@ def _read_and_map_stage(result: BuildResult, files: list[Path], known_documents:
         if known and graph in existing and hashlib.sha256(path.read_bytes()).hexdigest() == known["sha256"]:
             store.replace_graph(graph, previous.dump("ntriples", graph))
             reused.append(DocumentResult(known["name"], str(path), known["reader"], known["sha256"], known["summary"],
-                                         [Problem(*p) for p in known["problems"]], reused=True))
+                                         [Problem(*p) for p in known["problems"]], reused=True,
+                                         counts={k: tuple(v) for k, v in known.get("counts", {}).items()}))
         else:
             wanted.append(path)
 
@@ -521,7 +525,9 @@ def class_counts(store: OxigraphStore) -> dict[str, int]:
 def build_report(result: BuildResult) -> dict:
     return {
         "documents": {Path(doc.path).name: {"reader": doc.reader, "sha256": doc.sha256, "summary": doc.summary,
-                                            "reused": doc.reused}
+                                            "reused": doc.reused,
+                                            "scanned": {k: scanned for k, (scanned, _) in doc.counts.items()},
+                                            "read": {k: read for k, (_, read) in doc.counts.items()}}
                       for doc in result.documents},
         "skipped": [{"file": Path(s.path).name, "kept": Path(s.kept).name, "reason": s.reason, "name": s.name}
                     for s in result.skipped],

@@ -10,6 +10,16 @@ A family is an object with
   map(doc) -> str          the document's named graph as sorted N-Triples text
   summary(doc) -> str      the counts the build prints for the document (one line, or more
                            lines indented under it)
+and, optionally,
+  scan(lines) -> dict[str, int]
+                           what the document announces, counted with simple patterns that do
+                           not depend on `read` (recommendation headings, lines that end like
+                           a key-action row, outcome headings, indicator rows); keys are names
+                           of READ_COUNTS. The build compares each count with what `read`
+                           produced: fewer read than scanned is an error, so a reader that
+                           silently drops part of a document is caught. A scan counts only
+                           what it is sure of (a lower bound), so it never accuses a reader of
+                           losing what is not there.
 
 The core (build, CLI) only ever calls these, so a family in another package needs no change
 here: it names its family object in its own `kgbuild.families` entry point. Entry points
@@ -26,7 +36,18 @@ from typing import Protocol
 from ..records import Document, Problem
 
 GROUP = "kgbuild.families"
-PROTOCOL = ("name", "description", "accepts", "read", "map", "summary")
+METHODS = ("accepts", "read", "map", "summary")
+PROTOCOL = ("name", "description", *METHODS)
+OPTIONAL = ("scan",)
+# What a scan may count, and how the records of a read document hold that count.
+READ_COUNTS = {
+    "recommendations": lambda doc: len(doc.evaluation.recommendations) if doc.evaluation else 0,
+    "key_actions": lambda doc: sum(len(r.response.key_actions) for r in doc.evaluation.recommendations
+                                   if r.response) if doc.evaluation else 0,
+    "findings": lambda doc: len(doc.evaluation.findings) if doc.evaluation else 0,
+    "outcomes": lambda doc: len(doc.framework.outcomes) if doc.framework else 0,
+    "indicators": lambda doc: sum(len(o.indicators) for o in doc.framework.outcomes) if doc.framework else 0,
+}
 
 
 class Family(Protocol):
@@ -81,6 +102,11 @@ def families() -> dict[str, Family]:
             if missing:
                 raise FamilyError(f"{_entry_point_text(ep)} does not name a document family: "
                                   f"it lacks {', '.join(missing)}")
+            not_callable = [attr for attr in (*METHODS, *OPTIONAL)
+                            if hasattr(family, attr) and not callable(getattr(family, attr))]
+            if not_callable:
+                raise FamilyError(f"{_entry_point_text(ep)} does not name a document family: "
+                                  f"{', '.join(not_callable)} is not callable")
             if family.name in found:
                 raise FamilyError(f"two families are named {family.name!r}: {_entry_point_text(origin[family.name])} "
                                   f"and {_entry_point_text(ep)}")
@@ -233,3 +259,27 @@ def map_document(doc: Document) -> str:
 def summarize(doc: Document) -> str:
     """What the build prints for the document, by the family that read it."""
     return get_family(doc.reader).summary(doc)
+
+
+def compare_scan(doc: Document) -> dict[str, tuple[int, int]]:
+    """(scanned, read) per count of the family's `scan`, empty when the family has none.
+    A shortfall (fewer read than scanned) is an error in `doc.problems` naming both counts;
+    what was read is kept. The scan looks at the document's text again, not at what the
+    reader made of it."""
+    scan = getattr(get_family(doc.reader), "scan", None)
+    if scan is None:
+        return {}
+    lines = split_lines(doc.path.read_bytes().decode("utf-8-sig", errors="replace"))
+    compared = {}
+    for name, scanned in sorted(scan(lines).items()):
+        if name not in READ_COUNTS:
+            raise FamilyError(f"the scan of family {doc.reader!r} counts {name!r}, which no read record holds; "
+                              f"it may count {', '.join(READ_COUNTS)}")
+        read = READ_COUNTS[name](doc)
+        compared[name] = (scanned, read)
+        if read < scanned:
+            what = name.replace("_", " ")
+            doc.problems.append(Problem(
+                "error", str(doc.path), 1, f"scanning the document finds {scanned} {what} but {read} were read "
+                f"({scanned - read} not read)"))
+    return compared

@@ -18,6 +18,7 @@ DEADLINE = re.compile(r"(?<![\d/])(\d{4})\s?/\s?(\d{1,2})(?![\d/])")
 YEARS = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?(?![\d/])")
 NOTE_AFTER_STATUS = re.compile(r"\s*[/,;–-]\s*")
 HISTORY_LINK = re.compile(r"(?:^|\s+)History$")   # ERC link label, not part of the comment (any space before it)
+NO_STATUS = "no status after the deadline"
 JUSTIFICATION = re.compile(r"^\[\s*Justification\s*:\s*(.*?)\s*\]\s*", re.IGNORECASE | re.DOTALL)
 
 
@@ -69,6 +70,24 @@ def find_deadline(text: str) -> Deadline | None:
         m = dates[-1]
         return Deadline(m.start(), m.end(), month=_month(m))
     return None
+
+
+def looks_like_row_end(line: str) -> bool:
+    """A line holding a deadline (YYYY/MM, or a deadline note) followed by a status word:
+    how a key-action row ends, whatever comes before it. The families' scans count such
+    lines without reading the row. A deadline alone at a line's end is not enough: header
+    fields end so too ("Completion Date: 2022/03")."""
+    statuses = scheme("key-action-status")
+    if any(statuses.match_at(line, _skip_cell_separators(line, m.end())) for m in DEADLINE.finditer(line)):
+        return True
+    note = scheme("deadline-note").search(line)
+    return note is not None and statuses.match_at(line, _skip_cell_separators(line, note.end)) is not None
+
+
+def _skip_cell_separators(text: str, pos: int) -> int:
+    while pos < len(text) and (text[pos].isspace() or text[pos] == "|"):
+        pos += 1
+    return pos
 
 
 def _status_before(text: str, note_start: int) -> int:
@@ -123,7 +142,7 @@ def read_tail(text: str, deadline: str | None, note: str | None, deadline_text: 
         tail.deadline = None
     rest = HISTORY_LINK.sub("", text.strip())
     if not rest:
-        tail.warnings.append("no status after the deadline")
+        tail.warnings.append(NO_STATUS)
         return tail
     statuses = scheme("key-action-status")
     if _deadline_words_as_status(tail, rest):
@@ -173,6 +192,13 @@ def _deadline_words_as_status(tail: Tail, rest: str) -> bool:
         rest = rest[just.end():].strip()
     tail.comment = rest or None
     return True
+
+
+def longer_status_labels(text: str) -> list[str]:
+    """Status labels that begin with the whole of `text` and go on with more words
+    ("overdue initiated" for "Overdue"): what a status cut at a word end could have been."""
+    written = normalize_label(text)
+    return sorted(label for label in scheme("key-action-status")._by_label if label.startswith(written + " "))
 
 
 def _is_truncated_status(text: str) -> bool:

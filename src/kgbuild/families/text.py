@@ -8,7 +8,7 @@ import pycountry
 from ..records import Document, KeyAction, Problem, Span
 from ..parties import split_action_and_party
 from ..vocab import scheme_of_field
-from .fields import find_deadline, read_tail
+from .fields import NO_STATUS, find_deadline, longer_status_labels, read_tail
 
 NUMBERING = re.compile(r"^\s*(\d+(?:\.\d+)*)[.)]?\s+(?=\S)")
 PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)")
@@ -16,6 +16,12 @@ PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)"
 
 def problem(doc: Document, severity: str, line: int, message: str) -> None:
     doc.problems.append(Problem(severity, str(doc.path), line, message))
+
+
+def last_text_index(lines: list[str]) -> int:
+    """Index of the document's last non-blank line (-1 for a blank document): a row or
+    section still open there is where the document ends, perhaps cut."""
+    return next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), -1)
 
 
 def split_outside_brackets(value: str) -> list[str]:
@@ -72,10 +78,12 @@ def strip_numbering(text: str) -> tuple[str | None, str]:
 
 
 def key_action_from_row(doc: Document, ordinal: int, span: Span, row: str,
-                        text: str | None = None) -> KeyAction:
+                        text: str | None = None, at_end: bool = False) -> KeyAction:
     """Read a row '<text> <responsible> <deadline> <status> <comment>'.
 
-    With `text` given (ERC), the row holds only '<responsible> <deadline> ...'."""
+    With `text` given (ERC), the row holds only '<responsible> <deadline> ...'. `at_end`:
+    the row is the document's last line, so a missing deadline or status is where the
+    document was cut, and the messages say so rather than that the row lacks them."""
     line = span.end
     number, row_body = strip_numbering(row) if text is None else (None, row)
     found = find_deadline(row_body)
@@ -83,9 +91,13 @@ def key_action_from_row(doc: Document, ordinal: int, span: Span, row: str,
         action = KeyAction(ordinal, span, (text or row_body).strip(), number=number)
         if text is not None:
             action.unread = row_body.strip() or None
-        problem(doc, "error", line, "key action row has no deadline (YYYY/MM or a no-deadline note); "
-                "responsible, deadline and status not read, the row is kept as "
-                + ("unread text" if text is not None else "the action text"))
+        kept = "unread text" if text is not None else "the action text"
+        if at_end:
+            problem(doc, "error", line, "key action row ends before its deadline: the document ends inside it "
+                    f"(truncated?), so no deadline, responsible party or status was read; the row is kept as {kept}")
+        else:
+            problem(doc, "error", line, "key action row has no deadline (YYYY/MM or a no-deadline note); "
+                    f"responsible, deadline and status not read, the row is kept as {kept}")
         return action
     head = row_body[:found.start].strip()
     if text is None:
@@ -101,14 +113,38 @@ def key_action_from_row(doc: Document, ordinal: int, span: Span, row: str,
         problem(doc, "warning", line, f"deadline {found.text!r} is a year, not a month; kept as written")
     tail = read_tail(row_body[found.end:], found.month, found.note, found.text)
     if found.note and found.start < row_body.index(found.note, found.start):
-        tail.warnings = [w for w in tail.warnings if w != "no status after the deadline"]
+        tail.warnings = [w for w in tail.warnings if w != NO_STATUS]
         problem(doc, "warning", line, f"status and deadline written together "
                 f"({row_body[found.start:found.end]!r}): read as the deadline note; no status")
+    if at_end:
+        _say_where_the_last_row_ends(row_body, found, tail)
     for message in tail.errors:
         problem(doc, "error", line, message)
     for message in tail.warnings:
         problem(doc, "warning", line, message)
     return action_with_tail(ordinal, span, action_text.strip(), responsible, tail, number=number)
+
+
+def _say_where_the_last_row_ends(row: str, found, tail) -> None:
+    """The document's last row ends where the document was perhaps cut: inside its
+    deadline ("2021/1" of "2021/12", not read as January), right after it (no status), or
+    right after a status that is the start of a longer one ("Overdue" of
+    "Overdue-Initiated"). Said as such, never as a row that lacks the field."""
+    written = row[found.start:found.end]
+    ends_here = not row[found.end:].strip()
+    if found.month and ends_here and re.search(r"/\s?\d$", written):
+        tail.deadline, tail.unread = None, " ".join(filter(None, [tail.unread, written]))
+        tail.warnings = [w for w in tail.warnings if w != NO_STATUS]
+        tail.warnings.append(f"key action row ends inside its deadline ({written!r} may be cut from a two-digit "
+                             "month): the document ends here (truncated?); the deadline is kept as unread text")
+    elif NO_STATUS in tail.warnings:
+        tail.warnings[tail.warnings.index(NO_STATUS)] = ("key action row ends after its deadline, before its status: "
+                                                         "the document ends inside it (truncated?)")
+    elif tail.status_text and tail.comment is None and tail.justification is None:
+        longer = longer_status_labels(tail.status_text)
+        if longer:
+            tail.warnings.append(f"the document ends right after the status {tail.status_text!r}, which may be cut "
+                                 f"from a longer one ({longer[0]!r}) (truncated?); read as written")
 
 
 def action_with_tail(ordinal: int, span: Span, text: str, responsible: str | None, tail,

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 
 from ...records import Document, Evaluation, Finding, KeyAction, ManagementResponse, Recommendation, Span
-from ..fields import find_deadline
+from ..fields import find_deadline, looks_like_row_end
 from ..page import country_code, country_codes_of_list, is_chrome
-from ..text import PERIOD, key_action_from_row, problem
+from ..text import PERIOD, key_action_from_row, last_text_index, problem
 from . import tables, template
 
 REC_HEAD = re.compile(
@@ -85,6 +85,19 @@ class ErcReader:
         has_rec = any(REC_HEAD.match(line) for line in lines)
         return has_rec and (any(STAMPS.search(line) or RESPONSE_HEAD.match(line) or tables.LABELLED_ACTION.match(line)
                                 for line in lines) or template.is_run_together(lines))
+
+    def scan(self, lines: list[str]) -> dict[str, int]:
+        """Recommendation headings (on an evaluation-detail page, which has none, the
+        distinct numbers of the 'Recommendations' list), and lines that end like a
+        key-action row (a deadline followed by a status word)."""
+        heads = sum(1 for line in lines if REC_HEAD.match(line))
+        if not heads:
+            listed = _index(lines, r"^\s*Recommendations\s*$")
+            end = next((i for i, line in enumerate(lines) if FOOTER.match(line)), len(lines))
+            items = lines[(listed if listed is not None else end) + 1:end]
+            heads = len({m.group(1) for line in items if (m := ITEM_NUMBER.match(line))}) or \
+                len({m.group(1) for line in items if (m := NUMBERED_ITEM.match(line))})
+        return {"recommendations": heads, "key_actions": sum(1 for line in lines if looks_like_row_end(line))}
 
     def read(self, doc: Document, lines: list[str]) -> None:
         footer = next((i for i, line in enumerate(lines) if FOOTER.match(line)), len(lines))
@@ -256,6 +269,9 @@ class ErcReader:
         for k, begin in enumerate(heads):
             stop = heads[k + 1] if k + 1 < len(heads) else footer
             self._recommendation(doc, evaluation, lines, begin, stop, summary, says_none)
+        last = last_text_index(lines)
+        if heads and footer > last and not says_none:
+            _report_cut_end(doc, evaluation.recommendations[-1], last + 1)
 
     def _recommendation(self, doc, evaluation, lines, begin, stop, summary, says_none) -> None:
         head = REC_HEAD.match(lines[begin])
@@ -311,6 +327,7 @@ class ErcReader:
         return self._key_actions(doc, lines, first, stop)
 
     def _key_actions(self, doc: Document, lines: list[str], start: int, stop: int) -> list[KeyAction]:
+        last = last_text_index(lines)
         actions: list[KeyAction] = []
         pending: list[tuple[int, str]] = []   # action text lines not yet closed by a row
         stamps = None
@@ -325,7 +342,7 @@ class ErcReader:
             if pending and (stamps is not None or _looks_like_row(text)):
                 span = Span(pending[0][0] + 1, i + 1)
                 action = key_action_from_row(doc, len(actions) + 1, span, text,
-                                             text=" ".join(t for _, t in pending))
+                                             text=" ".join(t for _, t in pending), at_end=i == last)
                 action.added, action.updated = _dates(stamps)
                 if stamps is None:
                     problem(doc, "warning", i + 1, "key action has no [Added] stamp")
@@ -335,12 +352,22 @@ class ErcReader:
             pending.append((i, text))
         if pending:
             first = pending[0][0] + 1
-            problem(doc, "error", first, "key action is cut off: no responsible/deadline/status row follows; "
-                    "its text is kept")
+            follows = "the document ends before its responsible/deadline/status row (truncated?)" if stop > last \
+                else "no responsible/deadline/status row follows"
+            problem(doc, "error", first, f"key action is cut off: {follows}; its text is kept")
             action = KeyAction(len(actions) + 1, Span(first, pending[-1][0] + 1), " ".join(t for _, t in pending))
             action.added, action.updated = _dates(stamps)
             actions.append(action)
         return actions
+
+
+def _report_cut_end(doc: Document, rec: Recommendation, last_line: int) -> None:
+    """The page ends (no site footer) inside its last recommendation, before its
+    management response: it was cut. (A response with no key actions is a gap, said at
+    the response; ERC responses may have none.)"""
+    if rec.response is None:
+        problem(doc, "warning", last_line, f"the document ends inside recommendation {rec.number or rec.ordinal} "
+                f"(line {rec.span.start}), before its management response (truncated?)")
 
 
 def _starts_key_actions(lines: list[str], i: int, stop: int) -> bool:

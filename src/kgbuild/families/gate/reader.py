@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from ...records import Document, Evaluation, ManagementResponse, Recommendation, Span
+from ..fields import looks_like_row_end
 from ..page import country_code, is_chrome
-from ..text import PERIOD, country_codes, key_action_from_row, problem, split_list
+from ..text import PERIOD, country_codes, key_action_from_row, last_text_index, problem, split_list
 
 FIELD = re.compile(
     r"^(?P<label>Recommendation(?:\s+(?P<num>\d+(?:\.\d+)*))?|Management Response Category|"
@@ -55,6 +56,13 @@ class GateReader:
         has_category = any(line.lower().startswith("management response category") for line in lines)
         return has_rec and (has_columns or has_category)
 
+    def scan(self, lines: list[str]) -> dict[str, int]:
+        """Recommendation headings, and lines that end like a key-action row (a deadline
+        followed by a status word), wherever they stand."""
+        return {"recommendations": sum(1 for line in lines if (m := FIELD.match(line))
+                                       and m.group("label").lower().startswith("recommendation")),
+                "key_actions": sum(1 for line in lines if looks_like_row_end(line))}
+
     def read(self, doc: Document, lines: list[str]) -> None:
         first_rec = next((i for i, line in enumerate(lines)
                           if FIELD.match(line) and FIELD.match(line).group("label").lower().startswith("recommendation")),
@@ -64,6 +72,7 @@ class GateReader:
         current: Recommendation | None = None
         field_name: str | None = None       # the text field a continuation line extends
         in_actions = False
+        last = last_text_index(lines)
         for index in range(first_rec, len(lines)):
             line_no, line = index + 1, lines[index]
             if not line.strip():
@@ -104,7 +113,8 @@ class GateReader:
                 continue
             if in_actions:
                 response = self._response(current, line_no)
-                action = key_action_from_row(doc, len(response.key_actions) + 1, Span(line_no, line_no), line)
+                action = key_action_from_row(doc, len(response.key_actions) + 1, Span(line_no, line_no), line,
+                                             at_end=index == last)
                 response.key_actions.append(action)
                 self._extend(current, line_no)
             elif field_name:
@@ -112,6 +122,8 @@ class GateReader:
                 self._extend(current, line_no)
             else:
                 problem(doc, "warning", line_no, f"line not part of any field, kept nowhere: {line.strip()[:60]!r}")
+        if current is not None:
+            _report_cut_end(doc, current, last + 1, in_actions)
         self._close_and_open(doc, evaluation, current, len(lines) + 1, None, None)
 
     # -- header ---------------------------------------------------------------------------
@@ -234,6 +246,19 @@ class GateReader:
             rec.description = f"{rec.description or ''}\n{text}".strip()
         elif field_name == "response" and rec.response is not None:
             rec.response.text = f"{rec.response.text or ''}\n{text}".strip()
+
+
+def _report_cut_end(doc: Document, rec: Recommendation, last_line: int, in_actions: bool) -> None:
+    """The document ends inside its last recommendation before the parts every
+    recommendation has (its management response, then its key actions): it was cut."""
+    name = f"recommendation {rec.number or rec.ordinal} (line {rec.span.start})"
+    if rec.response is None:
+        problem(doc, "warning", last_line, f"the document ends inside {name}, before its management response "
+                "(truncated?)")
+    elif not rec.response.key_actions:
+        where = "after the key-action table's header, before its first row" if in_actions else \
+            "before its key actions"
+        problem(doc, "warning", last_line, f"the document ends inside {name}, {where} (truncated?)")
 
 
 def _evaluation_type(title: str | None) -> str | None:

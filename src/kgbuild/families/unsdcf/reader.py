@@ -17,7 +17,7 @@ from ...partners import extract_partners, split_partner_list
 from ...records import Document, Framework, Measurement, Outcome, ResultIndicator, Span, TargetLink, ThematicArea
 from ...sdgcodes import find_target_codes
 from ...vocab import normalize_label, scheme
-from ..text import country_codes, problem, split_outside_brackets
+from ..text import country_codes, last_text_index, problem, split_outside_brackets
 
 MARKUP = re.compile(r"\[bookmark:[^\]]*\]|\[footnoteRef:\d+\]")
 FOOTNOTE_TEXT = re.compile(r"\[\d+:\s[^\]]*\]?\s*$")
@@ -34,6 +34,8 @@ CITATION_CONTENT = re.compile(r"^\s*(?:SDGs?\s*)?[\d\s.,;:a-d]+(?:\s*(?:and|&)\s
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 MATRIX_START = re.compile(r"^\s*Annex\s+1\s*:.*Results Matrix", re.IGNORECASE)
 ANNEX = re.compile(r"^\s*Annex\s+\d+\s*:", re.IGNORECASE)
+MATRIX_OUTCOME = re.compile(r"^\s*Outcomes?\s+(\d\.\d)")
+MATRIX_CELLS = ("indicator", "source and agency", "partners")     # of a row, after its results cell
 RESULT_GROUPS = re.compile(r"([A-Z][a-z]+)\s*\(\s*(Outcome\s+\d\.\d\.?(?:\s*(?:and|,)\s*Outcome\s+\d\.\d\.?)*)\s*\)")
 
 # indicator cell
@@ -52,6 +54,33 @@ class UnsdcfReader:
         return any(OUTCOME_HEADING.match(MARKUP.sub("", line)) for line in lines) and any(
             AGENCIES.match(line) for line in lines)
 
+    def scan(self, lines: list[str]) -> dict[str, int]:
+        """Outcomes: the distinct numbers of the narrative's outcome headings and of the
+        results matrix's outcome cells. Indicators: the rows of the matrix, each the first
+        filled cell after an outcome cell or after an empty cell (the results column, empty
+        after a block's first row)."""
+        text = [MARKUP.sub("", line) for line in lines]
+        matrix_at = next((i for i, line in enumerate(text) if MATRIX_START.match(line)), len(text))
+        outcomes = {m.group(1) for line in text[:matrix_at] if (m := OUTCOME_HEADING.match(line))}
+        rows, in_block, row_starts = 0, False, False
+        for line in text[matrix_at + 1:]:
+            if ANNEX.match(line):
+                break
+            if not line.startswith("\t"):
+                continue
+            cell = line.strip()
+            named = MATRIX_OUTCOME.match(cell)
+            if named:
+                outcomes.add(named.group(1))
+                in_block = row_starts = True
+            elif cell.upper() == "RESULTS":
+                in_block = row_starts = False
+            elif not cell:
+                row_starts = in_block
+            elif row_starts:
+                rows, row_starts = rows + 1, False
+        return {"outcomes": len(outcomes), "indicators": rows}
+
     def read(self, doc: Document, lines: list[str]) -> None:
         text = [MARKUP.sub("", line) for line in lines]
         matrix_at = next((i for i, line in enumerate(text) if MATRIX_START.match(line)), len(text))
@@ -64,7 +93,15 @@ class UnsdcfReader:
             problem(doc, "warning", len(text), "no results matrix (Annex 1) found")
         else:
             matrix_end = next((i for i in range(matrix_at + 1, len(text)) if ANNEX.match(text[i])), len(text))
-            _Matrix(doc, framework, text, matrix_at + 1, matrix_end).read()
+            matrix = _Matrix(doc, framework, text, matrix_at + 1, matrix_end)
+            matrix.read()
+            if matrix_end == len(text) and (where := matrix.cut_end()):
+                problem(doc, "warning", last_text_index(text) + 1,
+                        f"the document ends inside the results matrix, {where} (truncated?); what is there is kept")
+            for outcome in framework.outcomes:
+                if not outcome.indicators:
+                    problem(doc, "warning", outcome.span.start, f"outcome {outcome.number} has no indicators in "
+                            "the results matrix")
         for outcome in framework.outcomes:
             for kind in ("primary", "crosscutting"):
                 if not any(t.kind == kind for t in outcome.targets):
@@ -243,12 +280,35 @@ class _Matrix:
             end = blocks[b + 1] if b + 1 < len(blocks) else len(self.cells)
             self._block(self.cells[k:end])
 
+    def cut_end(self) -> str | None:
+        """Where the matrix's cells stop, said when the last row or block is incomplete:
+        the document ends there. None when its last indicator row has all its cells."""
+        if not self.cells:
+            return "before its first cell"
+        blocks = [k for k, (_, _, c) in enumerate(self.cells) if _joined(c).upper() == "RESULTS"]
+        last_block = self.cells[blocks[-1] if blocks else 0:]
+        outcome_at = next((k for k, (_, _, c) in enumerate(last_block) if MATRIX_OUTCOME.match(_joined(c))), None)
+        if outcome_at is None:
+            return f"in the header of a block (line {last_block[0][0]}), before it names its outcome"
+        number = MATRIX_OUTCOME.match(_joined(last_block[outcome_at][2])).group(1)
+        after = last_block[outcome_at + 1:]
+        if not after:
+            return f"after outcome {number}'s cell, before its first indicator row"
+        if not _joined(after[-1][2]):
+            return f"in outcome {number}'s indicator rows, after a row's empty results cell and before the row"
+        empties = [k for k, (_, _, c) in enumerate(after) if not _joined(c)]
+        row = after[empties[-1] + 1 if empties else 0:]
+        if len(row) < len(MATRIX_CELLS):
+            return (f"inside an indicator row of outcome {number} (line {row[0][0]}), which has only its "
+                    f"{' and '.join(MATRIX_CELLS[:len(row)])} cell{'s' if len(row) > 1 else ''}")
+        return None
+
     def _block(self, cells) -> None:
-        outcome_at = next((k for k, (_, _, c) in enumerate(cells) if re.match(r"Outcomes?\s+\d\.\d", _joined(c))), None)
+        outcome_at = next((k for k, (_, _, c) in enumerate(cells) if MATRIX_OUTCOME.match(_joined(c))), None)
         if outcome_at is None:
             problem(self.doc, "warning", cells[0][0], "results matrix block names no outcome; its rows are skipped")
             return
-        number = re.match(r"Outcomes?\s+(\d\.\d)", _joined(cells[outcome_at][2])).group(1)
+        number = MATRIX_OUTCOME.match(_joined(cells[outcome_at][2])).group(1)
         outcome = next((o for o in self.framework.outcomes if o.number == number), None)
         if outcome is None:
             problem(self.doc, "warning", cells[outcome_at][0], f"results matrix names outcome {number}, "
