@@ -14,11 +14,9 @@ from kgbuild.align import (
     EXPLICIT_TARGET,
     Aligner,
     Evidence,
-    Proposal,
     goal_ranking,
-    noisy_or,
 )
-from kgbuild.align_eval import dev_set, format_table, score, strip_citations
+from kgbuild.align_eval import cited_sentences, outcomes, run, strip_citations
 from kgbuild.align_graph import align
 from kgbuild.namespaces import KGB, SDG, graph_iri
 from kgbuild.store import OxigraphStore, ntriples
@@ -40,7 +38,8 @@ def copy_align_dir(tmp_path):
 
 def test_explicit_code_wins(aligner):
     (top, *_) = aligner.propose("Report on progress towards SDG 5.2 in the annual review")
-    assert top.target == "5.2" and "explicit-code" in top.methods and top.confidence >= 0.95
+    # no labelled item writes a code, so the learned model sees it only through the noisy-OR
+    assert top.target == "5.2" and "explicit-code" in top.methods and top.confidence >= aligner.assert_threshold
 
 
 def test_thesaurus_phrase_and_acronym_case(aligner):
@@ -64,7 +63,8 @@ def test_a_new_phrase_needs_no_code_change(tmp_path):
     with (folder / "thesaurus.tsv").open("a", encoding="utf-8") as handle:
         handle.write("16.5\tBlue Ribbon pledge\t0.7\n")
     (top, *_) = Aligner(folder).propose(text)
-    assert (top.target, top.confidence) == ("16.5", 0.7)
+    # the phrase is the only clue: the confidence is what the learned model makes of it
+    assert top.target == "16.5" and top.evidence[0].confidence == 0.7 and top.evidence[0].method == "thesaurus"
 
 
 def test_bad_thesaurus_line_names_file_and_line(tmp_path):
@@ -111,7 +111,8 @@ def test_actions_supporting_5_2(full_build):
     assert any(label.startswith("Provide technical and expert support to the Government in the pilot of the EVAW Prevalence Study")
                for label in supporting)
     assert "Develop broad campaign for dealing with gender stereotypes in society" in supporting
-    assert "Conduct public awareness campaigns and other joint advocacy actions on GEWE." in supporting
+    # an awareness campaign on gender equality is labelled 5.1 in data/align/dev-set.tsv
+    assert "Conduct public awareness campaigns and other joint advocacy actions on GEWE." not in supporting
     assert all(0.5 <= conf <= 1 for conf in supporting.values())
 
 
@@ -147,24 +148,23 @@ def test_outcome_alignment_only_where_country_and_time_overlap(full_build):
     assert [str(r[0]).rsplit("/", 1)[-1] for r in rows] == ["unwomen-gate-mr-kazakhstan-cpe-2016-2020"]
 
 
-def test_dev_set_never_shows_the_citation():
-    dev = dev_set(SOURCES / "unsdcf-kazakhstan-2021-2025.txt")
-    assert len(dev) >= 40
-    for item in dev:
-        assert "(SDG" not in item.sentence
-        for code in item.cited:
-            assert f"({code}" not in item.sentence
+def test_cited_sentences_never_show_the_citation():
+    cited = cited_sentences(SOURCES / "unsdcf-kazakhstan-2021-2025.txt")
+    assert len(cited) >= 40
+    for item in cited:
+        assert "(SDG" not in item.text and item.split == "cited"
+        for code in item.targets:
+            assert f"({code}" not in item.text
     assert strip_citations("Help victims of sexual violence (SDG 5.2) and others (3.1;3.2).") == \
         "Help victims of sexual violence and others."
 
 
-def test_scores_are_rates_and_the_table_prints(aligner):
-    dev = dev_set(SOURCES / "unsdcf-kazakhstan-2021-2025.txt")
-    metrics = score(aligner, dev)
-    assert all(0 <= value <= 1 for value in metrics.values())
-    assert metrics["goal_p1"] >= metrics["target_p1"]
-    table = format_table([("all signals", metrics)], len(dev))
-    assert "| all signals |" in table and f"{len(dev)} sentences" in table
+def test_scores_on_the_cited_sentences_are_rates(aligner):
+    cited = cited_sentences(SOURCES / "unsdcf-kazakhstan-2021-2025.txt")
+    found = outcomes(run(aligner, cited), aligner.assert_threshold)
+    assert len(found["target_p1"]) == len(cited) and found["unaligned"] == []
+    assert all(v in (0.0, 1.0) for v in found["target_p1"] + found["goal_p1"])
+    assert sum(found["goal_hit3"]) >= sum(found["target_hit3"]) > 0
 
 
 # -- scale: the batched stage against the aligner as it was, item by item ---------------------
@@ -231,17 +231,8 @@ class ReferenceAligner:
         for source, context_text, factor in context:
             evidence += [scaled(e, factor) for e in self.text_evidence(context_text, source)]
         evidence += [scaled(e, self.s["context"]["inherited"]) for e in self.a.tag_evidence(list(context_tags), "recommendation tags")]
-        by_target = {}
-        for e in evidence:
-            current = by_target.setdefault(e.target, {}).get((e.method, e.detail))
-            if current is None or e.confidence > current.confidence:
-                by_target[e.target][(e.method, e.detail)] = e
-        proposals = [Proposal(code, round(noisy_or(x.confidence for x in clues.values()), 3),
-                                          sorted(clues.values(), key=lambda x: (-x.confidence, x.method, x.detail)))
-                     for code, clues in by_target.items()]
-        code_key = lambda c: (int(c.split(".")[0]), (0, int(c.split(".")[1])) if c.split(".")[1].isdigit() else (1, c.split(".")[1]))
-        proposals.sort(key=lambda p: (-p.confidence, code_key(p.target)))
-        return [p for p in proposals if p.confidence >= self.s["record_threshold"]][: self.s["max_proposals"]]
+        # The batching under test is in gathering evidence; the combination is the aligner's own.
+        return self.a.combine(evidence, text)
 
     def cosine(self, item, outcome):
         from sklearn.metrics.pairwise import linear_kernel
@@ -380,10 +371,10 @@ def test_batched_signals_equal_reading_each_text_alone(seed_input):
 
 
 def test_eval_scores_equal_the_unbatched_aligner():
-    dev = dev_set(SOURCES / "unsdcf-kazakhstan-2021-2025.txt")
+    cited = cited_sentences(SOURCES / "unsdcf-kazakhstan-2021-2025.txt")
     aligner = Aligner()
     ref = ReferenceAligner(aligner)
     inherited = aligner.settings["context"]["inherited"]
-    for item in dev:
+    for item in cited:
         context = [("outcome", item.context, inherited)]
-        assert aligner.propose(item.sentence, context=context) == ref.propose(item.sentence, context=context)
+        assert aligner.propose(item.text, context=context) == ref.propose(item.text, context=context)

@@ -7,8 +7,13 @@ evidence, by combining signals:
 - TF-IDF similarity to the official target and indicator texts (scikit-learn, offline).
 
 Evidence from the text around an item (an action's response and recommendation, its
-progress comment) counts at a reduced factor. Confidences combine by noisy-OR. Numbers
-live in data/align/settings.toml.
+progress comment) counts at a reduced factor. Per candidate target the clues become a few
+features (each signal in the item's own text and in its context, the hand-set noisy-OR of
+all clues, the support of the target's goal, the distance to the best candidate, no-target
+cue phrases of data/align/no-target-cues.tsv); a logistic model learned on the labelled dev
+split (data/align/model.json, written by `kgbuild eval-align --fit`) turns them into the
+confidence, a probability that the link is right. Without the model file the confidence is
+the noisy-OR of hand-set weights. Numbers live in data/align/settings.toml.
 
 A corpus is read in one batch (`read_texts`): the thesaurus through an index of the words
 its phrases need, so a phrase's regex runs only on texts that hold them, and the similarity
@@ -18,6 +23,8 @@ the unbatched reader as the oracle).
 """
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +35,10 @@ from typing import NamedTuple
 
 from . import project
 
-SIGNALS = ("explicit", "thesaurus", "tag", "similarity", "context")
+SIGNALS = ("explicit", "thesaurus", "tag", "similarity", "context", "cues")
+# Features of a candidate target, in the order of the learned model's coefficients.
+FEATURES = ("explicit_code", "explicit_goal", "thesaurus_own", "thesaurus_context", "similarity_own",
+            "similarity_context", "tag", "noisy_or", "goal_support", "gap_to_best", "no_target_cue")
 _WORD = re.compile(r"\w+")
 _ASCII_LETTER_IGNORING_CASE = re.compile(r"(?i)[a-z]")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -78,13 +88,19 @@ class Phrase:
 
 
 class Aligner:
-    def __init__(self, align_dir: Path | None = None, signals: frozenset[str] = frozenset(SIGNALS)):
+    """`learned=False` ranks by the hand-set noisy-OR even where a learned model exists (the
+    baseline of the evaluation)."""
+
+    def __init__(self, align_dir: Path | None = None, signals: frozenset[str] = frozenset(SIGNALS),
+                 learned: bool = True):
         self.dir = align_dir or project.current().align_dir
         self.signals = signals
         self.settings = project.current().settings(self.dir / "settings.toml")
         self.targets, self.goals = _official_texts()
         self.phrases = self._thesaurus()
         self.tags = self._tag_targets()
+        self.cues = self._no_target_cues()
+        self.model = self._model() if learned else None
         self._cache: dict[str, list[Evidence]] = {}
         self._context_cache: dict[tuple, list[Evidence]] = {}
 
@@ -112,6 +128,34 @@ class Aligner:
             weight = float(row[3]) if len(row) > 3 and row[3] else default
             table[(row[0], normalize_label(row[1]))] = [(code, weight) for code in row[2].split()]
         return table
+
+    def _no_target_cues(self) -> list[tuple[str, re.Pattern]]:
+        path = self.dir / "no-target-cues.tsv"
+        if not path.exists():
+            return []
+        return [(row[0], _phrase_pattern(row[0])) for _, row in _rows(path) if row[0]]
+
+    def _model(self) -> dict | None:
+        """The learned combination: {"features": [...], "coef": [...], "intercept": x}."""
+        path = self.dir / "model.json"
+        if not path.exists():
+            return None
+        try:
+            model = json.loads(path.read_text(encoding="utf-8"))
+            if list(model["features"]) != list(FEATURES) or len(model["coef"]) != len(FEATURES):
+                raise ValueError(f"features {model['features']!r}, expected {list(FEATURES)!r}")
+            model["coef"], model["intercept"] = [float(c) for c in model["coef"]], float(model["intercept"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{path}: not a learned alignment model ({error}); "
+                             f"refit it with `kgbuild eval-align --fit`") from error
+        return model
+
+    def no_target_cues(self, text: str) -> list[str]:
+        """The phrases of data/align/no-target-cues.tsv found in a text: wording of office
+        management, evaluation follow-up, staffing and reporting, which supports no target."""
+        if "cues" not in self.signals or not text:
+            return []
+        return [phrase for phrase, pattern in self.cues if pattern.search(text)]
 
     def prepare(self) -> None:
         """Fit the similarity model now (it is otherwise fitted on first use)."""
@@ -316,13 +360,18 @@ class Aligner:
                 context: list[tuple[str, str, float]] = (), context_tags: list[tuple[str, str]] = ()) -> list[Proposal]:
         """Ranked proposals for an item: its own text and tags, and context given as
         (source name, text, factor); context tags count at the inherited factor."""
+        return self.combine(self.evidence(text, tags, context, context_tags), text)
+
+    def evidence(self, text: str, tags: list[tuple[str, str]] = (),
+                 context: list[tuple[str, str, float]] = (), context_tags: list[tuple[str, str]] = ()) -> list[Evidence]:
+        """Every clue for an item, its context's scaled by their factors."""
         evidence = self.text_evidence(text) + self._tag_evidence(tuple(tags), "text", 1.0)
         if "context" in self.signals:
             inherited = self.settings["context"]["inherited"]
             for source, context_text, factor in context:
                 evidence += self._context_evidence(context_text, source, factor)
             evidence += self._tag_evidence(tuple(context_tags), "recommendation tags", inherited)
-        return self.combine(evidence)
+        return evidence
 
     def _tag_evidence(self, tags: tuple[tuple[str, str], ...], source: str, factor: float) -> list[Evidence]:
         """Tag evidence at a factor, once per set of tags (a recommendation's tags are the
@@ -345,11 +394,24 @@ class Aligner:
             found = self._context_cache[key] = [_scaled(e, factor) for e in self.text_evidence(text, source)]
         return found
 
-    def combine(self, evidence: list[Evidence]) -> list[Proposal]:
+    def combine(self, evidence: list[Evidence], text: str = "") -> list[Proposal]:
+        """Ranked proposals from an item's evidence; `text` is the item's own text, read for
+        no-target cues."""
+        by_target = self.clues(evidence)
+        scored = self.score_candidates(by_target, text)
+        threshold = self.settings["record_threshold"]
+        ranked = sorted(((-confidence, _code_key(code), code) for code, confidence in scored.items()
+                         if confidence >= threshold))
+        # Only the kept proposals need their clues sorted.
+        return [Proposal(code, -negative, sorted(by_target[code].values(), key=lambda x: (-x.confidence, x.method, x.detail)))
+                for negative, _, code in ranked[:self.settings["max_proposals"]]]
+
+    @staticmethod
+    def clues(evidence: list[Evidence]) -> dict[str, dict[tuple[str, str], Evidence]]:
+        """The distinct clues of each target: the same clue seen twice (a phrase in the
+        action and in its response) counts once, at its strongest (the first seen on a tie)."""
         by_target: dict[str, dict[tuple[str, str], Evidence]] = {}
         for e in evidence:
-            # The same clue seen twice (a phrase in the action and in its response) counts
-            # once, at its strongest (the first seen on a tie).
             clues = by_target.get(e.target)
             if clues is None:
                 clues = by_target[e.target] = {}
@@ -357,16 +419,44 @@ class Aligner:
             current = clues.get(key)
             if current is None or e.confidence > current.confidence:
                 clues[key] = e
-        threshold = self.settings["record_threshold"]
-        ranked = []
+        return by_target
+
+    def score_candidates(self, by_target: dict[str, dict[tuple[str, str], Evidence]], text: str = "") -> dict[str, float]:
+        """Confidence of every candidate target: the learned model's probability, or the
+        noisy-OR of the hand-set weights without a model."""
+        if self.model is None:
+            return {code: round(noisy_or(x.confidence for x in clues.values()), 3) for code, clues in by_target.items()}
+        coef, intercept = self.model["coef"], self.model["intercept"]
+        return {code: round(1.0 / (1.0 + math.exp(-(intercept + sum(c * f for c, f in zip(coef, row))))), 3)
+                for code, row in self.features(by_target, text).items()}
+
+    def features(self, by_target: dict[str, dict[tuple[str, str], Evidence]], text: str = "") -> dict[str, list[float]]:
+        """The FEATURES of each candidate target, from its clues, its goal's and the item's."""
+        combined = {code: noisy_or(x.confidence for x in clues.values()) for code, clues in by_target.items()}
+        best = max(combined.values(), default=0.0)
+        goal_clues: dict[str, dict[tuple[str, str], float]] = {}
         for code, clues in by_target.items():
-            confidence = round(noisy_or(x.confidence for x in clues.values()), 3)
-            if confidence >= threshold:
-                ranked.append((-confidence, _code_key(code), code, clues))
-        ranked.sort(key=lambda r: (r[0], r[1]))
-        # Only the kept proposals need their clues sorted.
-        return [Proposal(code, -negative, sorted(clues.values(), key=lambda x: (-x.confidence, x.method, x.detail)))
-                for negative, _, code, clues in ranked[:self.settings["max_proposals"]]]
+            found = goal_clues.setdefault(code.split(".")[0], {})
+            for key, e in clues.items():
+                found[key] = max(found.get(key, 0.0), e.confidence)
+        goal_score = {goal: noisy_or(found.values()) for goal, found in goal_clues.items()}
+        cue = 1.0 if self.no_target_cues(text) else 0.0
+        rows = {}
+        for code, clues in by_target.items():
+            parts = {"explicit-code": [], "explicit-goal": [], "thesaurus": [[], []], "text-similarity": [[], []],
+                     "document-tag": []}
+            for e in clues.values():
+                slot = parts[e.method]
+                if e.method in ("thesaurus", "text-similarity"):
+                    slot[e.source != "text"].append(e.confidence)
+                else:
+                    slot.append(e.confidence)
+            rows[code] = [max(parts["explicit-code"], default=0.0), max(parts["explicit-goal"], default=0.0),
+                          noisy_or(parts["thesaurus"][0]), noisy_or(parts["thesaurus"][1]),
+                          max(parts["text-similarity"][0], default=0.0), max(parts["text-similarity"][1], default=0.0),
+                          noisy_or(parts["document-tag"]), combined[code], goal_score[code.split(".")[0]],
+                          best - combined[code], cue]
+        return rows
 
     @property
     def assert_threshold(self) -> float:

@@ -1,88 +1,320 @@
-"""Score the aligner on labelled data: the sentences of a cooperation framework's narrative
-that cite SDG targets in parentheses.
+"""Score the aligner on labelled data, fit its learned combination and check its confidence.
 
-Each sentence is stripped of every citation before the aligner sees it, and scored
-against what it cited. The aligner gets no other view of the sentence: its thesaurus and
-similarity model are built from the official SDG texts and curated domain terms, never
-from the framework. The outcome statement the sentence stands under is its context.
+Two benchmarks, kept apart:
+
+- the labelled items of data/align/dev-set.tsv: recommendations and key actions of the
+  seed management responses and constructed items, some supporting no target at all,
+  each in the dev or the test split by a fixed rule (`split_of`). The learned model is fitted
+  on the dev split only; figures that matter are those of the test split;
+- the sentences of a cooperation framework's narrative that cite SDG targets in
+  parentheses: each sentence is stripped of every citation before the aligner sees it and
+  scored against what it cited, with the outcome statement as its context. Never trained on.
+
+Every rate comes with a bootstrap 95% interval over items (fixed seed), so that two
+configurations are not told apart on noise.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .align import SIGNALS, Aligner, goal_ranking
-from .families import read_document
-from .families.unsdcf.reader import CITATION, CITATION_CONTENT
+from .align import FEATURES, SIGNALS, Aligner, Proposal, goal_ranking
+
+BOOTSTRAP_SEED = 20240607
+BOOTSTRAP_SAMPLES = 1000
+RELIABILITY_BINS = 10
+COLUMNS = ("id", "split", "gold_targets", "gold_goals", "pass1", "pass2", "agreement", "note", "text", "context")
 
 
 @dataclass(frozen=True)
-class DevItem:
-    line: int
-    sentence: str          # citations removed
-    cited: frozenset[str]  # target codes
-    context: str           # the outcome statement
+class LabelledItem:
+    id: str
+    text: str
+    targets: frozenset[str]        # empty: the item supports no target
+    goals: frozenset[str]
+    split: str                     # dev | test | cited
+    context: str = ""              # the recommendation of an action, the outcome of a sentence
 
+
+@dataclass
+class Result:
+    item: LabelledItem
+    proposals: list[Proposal]
+    goals: list[str] = field(default_factory=list)
+
+
+def split_of(text: str) -> str:
+    """dev or test, fixed by the text alone: a hash of its first 40 characters, lower-cased
+    with spaces collapsed, so that near-identical texts (the same action in two responses)
+    fall in one split. About three items in ten are test items."""
+    key = " ".join(text.lower().split())[:40]
+    return "test" if int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % 10 < 3 else "dev"
+
+
+def load_labelled(path: Path, known_targets: set[str] | None = None) -> list[LabelledItem]:
+    """The rows of a labelled set; a row with a wrong split, an unknown code or goals that do
+    not follow from its targets is an error naming the file and line."""
+    items, header = [], None
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if header is None:
+            header = cells
+            if tuple(header) != COLUMNS:
+                raise ValueError(f"{path}:{line_no}: expected the columns {' '.join(COLUMNS)}, got {' '.join(header)}")
+            continue
+        if len(cells) != len(COLUMNS):
+            raise ValueError(f"{path}:{line_no}: expected {len(COLUMNS)} tab-separated cells, got {len(cells)}")
+        row = dict(zip(COLUMNS, cells))
+        targets = frozenset() if row["gold_targets"] == "none" else frozenset(row["gold_targets"].split())
+        goals = frozenset() if row["gold_goals"] == "none" else frozenset(row["gold_goals"].split())
+        problem = None
+        if row["split"] != split_of(row["text"]):
+            problem = f"split {row['split']!r} is not the rule's {split_of(row['text'])!r}"
+        elif known_targets is not None and not targets <= known_targets:
+            problem = f"unknown target codes {sorted(targets - known_targets)}"
+        elif goals != {code.split(".")[0] for code in targets}:
+            problem = f"gold goals {sorted(goals)} do not follow from the targets {sorted(targets)}"
+        if problem:
+            raise ValueError(f"{path}:{line_no}: {problem}")
+        items.append(LabelledItem(row["id"], row["text"], targets, goals, row["split"], row["context"]))
+    return items
+
+
+# -- the cited sentences of a cooperation framework -------------------------------------------
 
 def strip_citations(sentence: str) -> str:
+    from .families.unsdcf.reader import CITATION, CITATION_CONTENT
+
     def drop(m: re.Match) -> str:
         return "" if CITATION_CONTENT.match(m.group(1)) else m.group(0)
     text = CITATION.sub(drop, sentence)
     return re.sub(r"\s+([.,;:])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
 
-def dev_set(framework_path: Path) -> list[DevItem]:
+def cited_sentences(framework_path: Path) -> list[LabelledItem]:
+    from .families import read_document
     doc = read_document(framework_path, "unsdcf")
-    items: dict[tuple[int, str], set[str]] = {}
+    cited: dict[tuple[int, str], set[str]] = {}
     context: dict[tuple[int, str], str] = {}
     for outcome in doc.framework.outcomes:
         for link in outcome.targets:
             if link.kind == "cited" and link.evidence:
                 key = (link.line, link.evidence)
-                items.setdefault(key, set()).add(link.code)
+                cited.setdefault(key, set()).add(link.code)
                 context[key] = outcome.statement
-    dev = []
-    for (line, sentence), cited in sorted(items.items()):
+    items = []
+    for (line, sentence), codes in sorted(cited.items()):
         stripped = strip_citations(sentence)
         if len(stripped.split()) >= 4:
-            dev.append(DevItem(line, stripped, frozenset(cited), context[(line, sentence)]))
-    return dev
+            items.append(LabelledItem(f"line {line}", stripped, frozenset(codes),
+                                      frozenset(c.split(".")[0] for c in codes), "cited", context[(line, sentence)]))
+    return items
 
 
-def score(aligner: Aligner, dev: list[DevItem]) -> dict[str, float]:
-    """precision@1, hit@3, MRR and coverage, at target and at goal level."""
-    totals = dict.fromkeys(["target_p1", "target_hit3", "target_mrr", "goal_p1", "goal_hit3", "goal_mrr", "coverage"], 0.0)
-    aligner.read_texts([t for item in dev for t in (item.sentence, item.context)])   # one batch for the whole set
-    for item in dev:
-        proposals = aligner.propose(item.sentence, context=[("outcome", item.context, aligner.settings["context"]["inherited"])])
-        targets = [p.target for p in proposals]
-        goals = [g for g, _ in goal_ranking(proposals)]
-        gold_goals = {code.split(".")[0] for code in item.cited}
-        for prefix, ranking, gold in (("target", targets, item.cited), ("goal", goals, gold_goals)):
-            totals[f"{prefix}_p1"] += bool(ranking) and ranking[0] in gold
-            totals[f"{prefix}_hit3"] += any(code in gold for code in ranking[:3])
-            rank = next((i for i, code in enumerate(ranking, 1) if code in gold), None)
-            totals[f"{prefix}_mrr"] += 1.0 / rank if rank else 0.0
-        totals["coverage"] += bool(proposals)
-    return {key: value / len(dev) for key, value in totals.items()} if dev else totals
+# -- running and scoring ------------------------------------------------------------------------
+
+def _context(aligner: Aligner, item: LabelledItem) -> list[tuple[str, str, float]]:
+    source = "outcome" if item.split == "cited" else "recommendation"
+    return [(source, item.context, aligner.settings["context"]["inherited"])] if item.context else []
 
 
-def ablation(dev: list[DevItem], align_dir: Path | None = None) -> list[tuple[str, dict[str, float]]]:
-    """The full aligner, each signal alone, and the full aligner without each signal."""
-    rows = [("all signals", score(Aligner(align_dir), dev))]
-    for signal in ("explicit", "thesaurus", "similarity"):
-        rows.append((f"only {signal}", score(Aligner(align_dir, frozenset({signal})), dev)))
-    for signal in ("explicit", "thesaurus", "similarity", "context"):
-        rows.append((f"without {signal}", score(Aligner(align_dir, frozenset(SIGNALS) - {signal}), dev)))
-    return rows
+def run(aligner: Aligner, items: list[LabelledItem]) -> list[Result]:
+    aligner.read_texts([t for item in items for t in (item.text, item.context)])   # one batch for the whole set
+    results = []
+    for item in items:
+        proposals = aligner.propose(item.text, context=_context(aligner, item))
+        results.append(Result(item, proposals, [g for g, _ in goal_ranking(proposals)]))
+    return results
 
 
-def format_table(rows: list[tuple[str, dict[str, float]]], n: int) -> str:
-    header = ["configuration", "target P@1", "target hit@3", "target MRR", "goal P@1", "goal hit@3", "goal MRR", "coverage"]
-    keys = ["target_p1", "target_hit3", "target_mrr", "goal_p1", "goal_hit3", "goal_mrr", "coverage"]
-    lines = [f"development set: {n} sentences citing SDG targets (citations removed before alignment)",
-             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for name, metrics in rows:
-        lines.append("| " + " | ".join([name] + [f"{metrics[k]:.3f}" for k in keys]) + " |")
+def outcomes(results: list[Result], threshold: float) -> dict[str, list[float]]:
+    """Per item 1 or 0 for each measure (None-free lists, one entry per item it applies to):
+    target and goal precision@1, hit@3 and reciprocal rank over items with a gold target;
+    left unaligned (no proposal at the threshold) over items without one."""
+    found: dict[str, list[float]] = {k: [] for k in ("target_p1", "target_hit3", "target_mrr", "goal_p1",
+                                                      "goal_hit3", "unaligned")}
+    for r in results:
+        if not r.item.targets:
+            found["unaligned"].append(float(not any(p.confidence >= threshold for p in r.proposals)))
+            continue
+        targets = [p.target for p in r.proposals]
+        found["target_p1"].append(float(bool(targets) and targets[0] in r.item.targets))
+        found["target_hit3"].append(float(any(t in r.item.targets for t in targets[:3])))
+        rank = next((i for i, t in enumerate(targets, 1) if t in r.item.targets), None)
+        found["target_mrr"].append(1.0 / rank if rank else 0.0)
+        found["goal_p1"].append(float(bool(r.goals) and r.goals[0] in r.item.goals))
+        found["goal_hit3"].append(float(any(g in r.item.goals for g in r.goals[:3])))
+    return found
+
+
+def mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def bootstrap_interval(values: list[float], samples: int = BOOTSTRAP_SAMPLES, seed: int = BOOTSTRAP_SEED,
+                       level: float = 0.95) -> tuple[float, float] | None:
+    """Percentile interval of the mean, from resampling the items with replacement."""
+    import numpy as np
+    if not values:
+        return None
+    data = np.asarray(values, dtype=float)
+    rng = np.random.default_rng(seed)
+    means = data[rng.integers(0, len(data), size=(samples, len(data)))].mean(axis=1)
+    tail = (1.0 - level) / 2 * 100
+    return float(np.percentile(means, tail)), float(np.percentile(means, 100 - tail))
+
+
+def links(results: list[Result]) -> list[tuple[float, bool]]:
+    """(confidence, right) of every recorded proposal: right when the target is gold."""
+    return [(p.confidence, p.target in r.item.targets) for r in results for p in r.proposals]
+
+
+def reliability(pairs: list[tuple[float, bool]], bins: int = RELIABILITY_BINS) -> tuple[list[tuple], float]:
+    """Rows (low, high, links, mean confidence, share right) of equal-width confidence bins
+    and the expected calibration error: the links-weighted mean of |share right - mean
+    confidence| over the bins."""
+    rows, error = [], 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [(c, ok) for c, ok in pairs if low <= c < high or (b == bins - 1 and c == 1.0)]
+        if not inside:
+            continue
+        confidence = sum(c for c, _ in inside) / len(inside)
+        accuracy = sum(ok for _, ok in inside) / len(inside)
+        rows.append((low, high, len(inside), confidence, accuracy))
+        error += len(inside) / len(pairs) * abs(accuracy - confidence)
+    return rows, error
+
+
+def precision_at(pairs: list[tuple[float, bool]], threshold: float) -> tuple[int, float | None]:
+    """The asserted links at a threshold and the share of them that are right."""
+    kept = [ok for c, ok in pairs if c >= threshold]
+    return len(kept), (sum(kept) / len(kept) if kept else None)
+
+
+# -- the learned combination -----------------------------------------------------------------
+
+def training_rows(aligner: Aligner, items: list[LabelledItem]) -> tuple[list[list[float]], list[int]]:
+    """One row of FEATURES per candidate target of each item (every target with a clue),
+    labelled 1 when the target is gold."""
+    aligner.read_texts([t for item in items for t in (item.text, item.context)])
+    rows, labels = [], []
+    for item in items:
+        by_target = aligner.clues(aligner.evidence(item.text, context=_context(aligner, item)))
+        for code, row in sorted(aligner.features(by_target, item.text).items()):
+            rows.append(row)
+            labels.append(int(code in item.targets))
+    return rows, labels
+
+
+def fit(items: list[LabelledItem], align_dir: Path | None = None) -> dict:
+    """A logistic regression of 'the candidate is a gold target' on the FEATURES, fitted on
+    the dev split only (deterministic: L-BFGS from zero), as the data of model.json."""
+    from sklearn.linear_model import LogisticRegression
+    dev = [item for item in items if item.split == "dev"]
+    rows, labels = training_rows(Aligner(align_dir, learned=False), dev)
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(rows, labels)
+    return {"about": "Learned combination of the alignment signals: confidence = 1 / (1 + exp(-(intercept + "
+                     "sum(coef * feature)))). Fitted by `kgbuild eval-align --fit` on the dev split of "
+                     "dev-set.tsv only; do not edit by hand.",
+            "trained_on": {"items": len(dev), "candidates": len(rows), "gold candidates": int(sum(labels))},
+            "features": list(FEATURES), "coef": [round(float(c), 6) for c in model.coef_[0]],
+            "intercept": round(float(model.intercept_[0]), 6)}
+
+
+def save_model(model: dict, align_dir: Path) -> Path:
+    path = align_dir / "model.json"
+    path.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+# -- the report -------------------------------------------------------------------------------
+
+CONFIGURATIONS = [
+    ("all signals", set(), True),
+    ("hand-set noisy-OR, no cues", {"cues"}, False),
+    ("without explicit", {"explicit"}, True),
+    ("without thesaurus", {"thesaurus"}, True),
+    ("without similarity", {"similarity"}, True),
+    ("without context", {"context"}, True),
+    ("without no-target cues", {"cues"}, True),
+]
+
+
+def _rate(values: list[float]) -> str:
+    if not values:
+        return "–"
+    low, high = bootstrap_interval(values)
+    return f"{mean(values):.3f} [{low:.2f}, {high:.2f}]"
+
+
+def summary_table(benchmarks: list[tuple[str, list[Result]]], threshold: float) -> str:
+    lines = ["| benchmark | items | target P@1 | goal P@1 | no-target items left unaligned | target hit@3 |",
+             "|---|---|---|---|---|---|"]
+    for name, results in benchmarks:
+        found = outcomes(results, threshold)
+        lines.append(f"| {name} | {len(results)} | {_rate(found['target_p1'])} | {_rate(found['goal_p1'])} | "
+                     f"{_rate(found['unaligned'])} | {_rate(found['target_hit3'])} |")
     return "\n".join(lines)
+
+
+def ablation_table(benchmarks: dict[str, list[LabelledItem]], align_dir: Path | None = None) -> str:
+    """Each configuration on each benchmark: target P@1, goal P@1, no-target items unaligned."""
+    names = list(benchmarks)
+    header = "| configuration | " + " | ".join(f"{n}: target P@1 | {n}: goal P@1 | {n}: unaligned" for n in names) + " |"
+    lines = [header, "|---|" + "---|" * (3 * len(names))]
+    for label, without, learned in CONFIGURATIONS:
+        aligner = Aligner(align_dir, frozenset(SIGNALS) - without, learned=learned)
+        cells = []
+        for name in names:
+            found = outcomes(run(aligner, benchmarks[name]), aligner.assert_threshold)
+            cells += [f"{mean(found[k]):.3f}" if found[k] else "–" for k in ("target_p1", "goal_p1", "unaligned")]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def reliability_table(pairs: list[tuple[float, bool]]) -> str:
+    rows, error = reliability(pairs)
+    lines = ["| confidence | links | mean confidence | share right |", "|---|---|---|---|"]
+    lines += [f"| {low:.1f}–{high:.1f} | {n} | {conf:.3f} | {acc:.3f} |" for low, high, n, conf, acc in rows]
+    lines.append(f"expected calibration error (ECE, {RELIABILITY_BINS} bins, {len(pairs)} links): {error:.3f}")
+    return "\n".join(lines)
+
+
+def threshold_table(pairs: list[tuple[float, bool]], chosen: float) -> str:
+    lines = ["| threshold | links asserted | precision |", "|---|---|---|"]
+    for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        n, precision = precision_at(pairs, t)
+        mark = " (assert_threshold)" if abs(t - chosen) < 1e-9 else ""
+        lines.append(f"| {t:.1f}{mark} | {n} | {'–' if precision is None else f'{precision:.3f}'} |")
+    return "\n".join(lines)
+
+
+def report(labelled: list[LabelledItem], cited: list[LabelledItem], align_dir: Path | None = None) -> str:
+    aligner = Aligner(align_dir)
+    threshold = aligner.assert_threshold
+    dev = [i for i in labelled if i.split == "dev"]
+    test = [i for i in labelled if i.split == "test"]
+    results = {"test split": run(aligner, test), "cited sentences": run(aligner, cited), "dev split": run(aligner, dev)}
+    model = "learned model (data/align/model.json)" if aligner.model else "hand-set noisy-OR (no data/align/model.json)"
+    parts = [
+        f"aligner: {model}; assert_threshold {threshold}",
+        f"labelled items: {len(dev)} dev (fitting, thresholds), {len(test)} test (held out); "
+        f"{len(cited)} cited sentences (never fitted on; citations removed before alignment)",
+        "", "Held-out results (mean [bootstrap 95% interval]):",
+        summary_table([("test split", results["test split"]), ("cited sentences", results["cited sentences"])], threshold),
+        "", "Ablation (the learned model as fitted, one signal switched off; and the hand-set noisy-OR):",
+        ablation_table({"test": test, "cited": cited}, align_dir),
+        "", "Calibration on the test split (every recorded link):",
+        reliability_table(links(results["test split"])),
+        "", "Calibration on the cited sentences:",
+        reliability_table(links(results["cited sentences"])),
+        "", "Assertion threshold from the dev split (precision of the links asserted):",
+        threshold_table(links(results["dev split"]), threshold),
+    ]
+    return "\n".join(parts)

@@ -206,12 +206,23 @@ def validate(input_path: Path | None, report: Path | None, engine: str) -> None:
 
 @main.command("eval-align")
 @click.option("--framework", type=click.Path(path_type=Path, dir_okay=False),
-              help="Cooperation framework whose cited sentences form the development set "
+              help="Cooperation framework whose cited sentences form the second benchmark "
                    "(default: the one in data/sources).")
-def eval_align(framework: Path | None) -> None:
-    """Score the aligner on sentences that cite SDG targets, with an ablation table."""
+@click.option("--labelled", type=click.Path(path_type=Path, dir_okay=False),
+              help="Labelled items with dev and test splits (default: data/align/dev-set.tsv).")
+@click.option("--fit", is_flag=True,
+              help="First fit the learned combination on the dev split and write data/align/model.json.")
+def eval_align(framework: Path | None, labelled: Path | None, fit: bool) -> None:
+    """Score the aligner on held-out labelled items and on sentences that cite SDG targets:
+    precision@1 with bootstrap intervals, an ablation table, calibration and thresholds."""
     from . import project
-    from .align_eval import ablation, dev_set, format_table
+    from .align import Aligner
+    from .align_eval import cited_sentences, load_labelled, report, save_model
+    from .align_eval import fit as fit_model
+    align_dir = project.current().align_dir
+    labelled = labelled or align_dir / "dev-set.tsv"
+    if not labelled.is_file():
+        raise Failure(f"{labelled}: no labelled items")
     if framework is None:
         from .build import source_files
         from .families import ReaderError, read_document
@@ -223,11 +234,17 @@ def eval_align(framework: Path | None) -> None:
             except ReaderError:
                 continue
         if framework is None:
-            raise Failure(f"{project.current().sources_dir}: no cooperation framework to build a development set from")
-    dev = dev_set(framework)
-    if not dev:
-        raise Failure(f"{framework}: no sentences cite SDG targets")
-    click.echo(format_table(ablation(dev), len(dev)))
+            raise Failure(f"{project.current().sources_dir}: no cooperation framework to read cited sentences from")
+    try:
+        items = load_labelled(labelled, set(Aligner(align_dir, learned=False).targets))
+        if fit:
+            click.echo(f"wrote {save_model(fit_model(items, align_dir), align_dir)}")
+        cited = cited_sentences(framework)
+        if not cited:
+            raise Failure(f"{framework}: no sentences cite SDG targets")
+        click.echo(report(items, cited, align_dir))
+    except ValueError as error:
+        raise Failure(str(error)) from error
 
 
 @main.command("queries")
