@@ -75,7 +75,22 @@ class _Sender:
             raise RemoteError(f"{url.split('?')[0]}: HTTP {exc.code} {exc.reason}"
                               + (f": {detail.splitlines()[0]}" if detail else "")) from None
         except (urllib.error.URLError, OSError) as exc:
+            # A server may hang up on a large body sent with a wrong login: ask it again
+            # with an empty body to tell a refused login from a lost connection.
+            if "Authorization" in headers and self._refused(url, headers["Authorization"]):
+                raise RemoteError(f"{url.split('?')[0]}: HTTP 401 Unauthorized: the server refused the login") from None
             raise RemoteError(f"{url.split('?')[0]}: cannot reach the server ({getattr(exc, 'reason', exc)})") from None
+
+    def _refused(self, url: str, authorization: str) -> bool:
+        # POST with an empty body adds nothing, whatever the answer (a PUT would empty the graph).
+        probe = urllib.request.Request(url, data=b"", method="POST", headers={"Authorization": authorization})
+        try:
+            urllib.request.urlopen(probe, timeout=60).close()
+        except urllib.error.HTTPError as exc:
+            return exc.code == 401
+        except (urllib.error.URLError, OSError):
+            return False
+        return False
 
 
 def _chunks(lines: list[bytes]):
