@@ -3,36 +3,21 @@ the project's own schemes contain a comma. The labels of the field's scheme deci
 a list splits."""
 from __future__ import annotations
 
-import textwrap
-
+from conftest import mapped
+from pages import gate_page
 from rdflib.namespace import SKOS
 
-from conftest import mapped
-from kgbuild.namespaces import KGB, VOCAB
 from kgbuild.families import read_document
 from kgbuild.families.text import split_list
+from kgbuild.namespaces import KGB, VOCAB
 from kgbuild.vocab import concept_in, scheme_of_field
 
 NORMS = "Global norms, policies and standards (SP 2018-2021)"
 WPS = "Women, peace and security, humanitarian action and disaster risk reduction (SP 2018-2021)"
 PEACE = "Peace and security (SPs before 2018)"
 
-GATE = textwrap.dedent("""\
-    Management Response
-
-    : Kazakhstan
-    : 2016 - 2020 , Kazakhstan (CO)
-    : Country Portfolio Evaluation of the Kazakhstan Country Office
-
-    Recommendation: Strengthen partnerships with civil society.
-    Management Response: Accepted. The office will act.
-    Management Response Category: Accepted
-    Thematic Area: {areas}
-    Organisational Priorities: Partnership, UN Coordination
-    Key Actions
-    Responsible Deadline Status Comments
-    Review the partnership plan UN Women 2021/06 Completed Done.
-    """)
+GATE = gate_page("Thematic Area: {areas}", "Organisational Priorities: Partnership, UN Coordination", "Key Actions",
+                 "Responsible Deadline Status Comments", "Review the partnership plan UN Women 2021/06 Completed Done.")
 
 
 def test_a_comma_label_among_plain_labels_stays_one_value(tmp_path):

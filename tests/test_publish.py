@@ -152,3 +152,13 @@ def test_a_refused_login_is_a_clear_error(server, full_build):
                       "--input", str(full_build.outputs[0].parent / "store"))
     assert refused.returncode == 2 and "401" in refused.stderr
     assert "not-the-password" not in refused.stdout + refused.stderr
+
+
+def test_without_a_graph_store_sparql_update_is_used(server, full_build):
+    if server["server"] != "oxigraph":
+        pytest.skip("one server suffices for the update path")
+    store_dir = str(full_build.outputs[0].parent / "store")
+    result = run_cli("publish", "--endpoint", server["query"], "--update", server["update"], "--input", store_dir)
+    assert result.returncode == 0, result.stderr
+    assert "by update" in result.stdout and "equals the local store's" in result.stdout
+    assert RemoteStore(server["query"]).counts() == full_build.store.counts()

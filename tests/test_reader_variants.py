@@ -5,12 +5,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import mapped
+from pages import erc_page
 
-
-from kgbuild.namespaces import KGB
 from kgbuild.families import read_document
+from kgbuild.namespaces import KGB
 from kgbuild.vocab import concept_in
 
 GATE = textwrap.dedent("""\
@@ -152,35 +151,11 @@ def test_not_applicable_is_not_a_thematic_area(tmp_path):
     assert rec.thematic_areas == ["Ending violence against women (SPs before 2018)"]
 
 
-ERC = textwrap.dedent("""\
-    International Cooperation
-    Evaluation Plan:
-    2016-2020, Kazakhstan
-    Evaluation Type:
-    Outcome
-    Recommendations
-    1
-
-    Do better.
-
-    1. Recommendation:
-
-    Do better.
-
-    Management Response: [Added: 2019/01/02] [Last Updated: 2020/11/29]
-
-    The country office accepts the recommendation.
-
-    Key Actions:
-
-    Key Action Responsible DueDate Status Comments Documents
-    {actions}
-    """)
 
 
 def erc(tmp_path, actions_text):
     path = tmp_path / "erc-variant.txt"
-    path.write_text(ERC.format(actions=actions_text), encoding="utf-8")
+    path.write_text(erc_page(actions_text), encoding="utf-8")
     return read_document(path)
 
 

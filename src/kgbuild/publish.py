@@ -14,7 +14,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-from .remote import RemoteError, RemoteStore, _wrapper
+from .remote import RemoteError, RemoteStore, run_sparql
 
 CHUNK_LINES = 50_000          # triples per request: bounded memory on both sides
 
@@ -120,11 +120,11 @@ def publish(store, endpoint: str, graph_store: str | None = None, update: str | 
                 sender.send("PUT" if i == 0 else "POST", _graph_url(graph_store, graph), chunk, "text/turtle")
         else:
             result.method = "update"
-            _update(update or endpoint, user, password, f"CLEAR SILENT GRAPH <{graph}>")
+            run_sparql(update or endpoint, f"CLEAR SILENT GRAPH <{graph}>", user, password, update=True)
             for chunk in _chunks(triples):
                 if chunk:
-                    _update(update or endpoint, user, password,
-                            f"INSERT DATA {{ GRAPH <{graph}> {{\n{chunk.decode('utf-8')}}} }}")
+                    run_sparql(update or endpoint, f"INSERT DATA {{ GRAPH <{graph}> {{\n{chunk.decode('utf-8')}}} }}",
+                               user, password, update=True)
         result.graphs += 1
         result.triples += len(triples)
         if progress:
@@ -136,17 +136,3 @@ def publish(store, endpoint: str, graph_store: str | None = None, update: str | 
         if there.get(graph, 0) != local.get(graph, 0):
             result.differences.append(f"{graph}: {local.get(graph, 0)} quads here, {there.get(graph, 0)} on the server")
     return result
-
-
-def _update(endpoint: str, user: str | None, password: str | None, sparql: str) -> None:
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-    client = _wrapper(endpoint, user, password, "POST")
-    client.setQuery(sparql)
-    try:
-        client.query()
-    except SPARQLWrapperException as exc:
-        raise RemoteError(f"{endpoint}: the server refused the update: {str(exc).strip().splitlines()[0][:300]}") from None
-    except urllib.error.HTTPError as exc:
-        raise RemoteError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise RemoteError(f"{endpoint}: cannot reach the server ({getattr(exc, 'reason', exc)})") from None

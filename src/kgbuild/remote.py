@@ -33,17 +33,23 @@ def _wrapper(endpoint: str, user: str | None, password: str | None, method: str 
     return client
 
 
-def run_sparql(endpoint: str, sparql: str, user: str | None = None, password: str | None = None) -> dict:
-    """SPARQL JSON results of a query; errors as RemoteError, never carrying the password."""
+def run_sparql(endpoint: str, sparql: str, user: str | None = None, password: str | None = None,
+               update: bool = False) -> dict | None:
+    """SPARQL JSON results of a query (None for an update); errors as RemoteError, never
+    carrying the password."""
     import urllib.error
 
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
     client = _wrapper(endpoint, user, password, "POST")
     client.setQuery(without_comments(sparql))
     try:
+        if update:
+            client.query()
+            return None
         return client.queryAndConvert()
     except SPARQLWrapperException as exc:
-        raise RemoteError(f"{endpoint}: the server refused the query: {_first_line(exc)}") from None
+        what = "update" if update else "query"
+        raise RemoteError(f"{endpoint}: the server refused the {what}: {_first_line(exc)}") from None
     except urllib.error.HTTPError as exc:
         raise RemoteError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
