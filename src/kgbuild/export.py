@@ -16,6 +16,11 @@ FORMATS = {
     "trig": ("trig", True, ".trig"),
     "jsonld": ("json-ld", True, ".jsonld"),
 }
+IANA = "https://www.iana.org/assignments/media-types/"
+MEDIA_TYPES = {   # as the dataset description's distributions name them
+    "turtle": IANA + "text/turtle", "nt": IANA + "application/n-triples", "xml": IANA + "application/rdf+xml",
+    "nquads": IANA + "application/n-quads", "trig": IANA + "application/trig", "jsonld": IANA + "application/ld+json",
+}
 
 
 def serialize(store, fmt: str) -> str:
