@@ -27,7 +27,18 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from . import __version__, project
-from .namespaces import DCAT, KGB, PREFIXES, SDG, SDG_SCHEME, SDGO, VOCAB, VOID, base_iri, graph_iri
+from .namespaces import (
+    DCAT,
+    KGB,
+    PREFIXES,
+    SDG,
+    SDG_SCHEME,
+    SDGO,
+    VOCAB,
+    VOID,
+    base_iri,
+    graph_iri,
+)
 from .project import SettingsError
 from .stage import StageResult
 from .store import ntriples, turtle, write_atomically
