@@ -334,13 +334,13 @@ def _later_stages(result: BuildResult, store: OxigraphStore, persisting: "_Persi
         started = time.perf_counter()
         report_path = out_dir / REPORT
         result.outputs = [nquads, report_path]
-        from .describe import DESCRIPTION_FILE, write_description
-        write_description(store, out_dir / DESCRIPTION_FILE)
-        result.outputs.append(out_dir / DESCRIPTION_FILE)
         if result.validation is not None:
             shacl_report = out_dir / VALIDATION_REPORT
             result.validation.write(shacl_report)
             result.outputs.append(shacl_report)
+        from .describe import DESCRIPTION_FILE, write_description
+        write_description(store, out_dir / DESCRIPTION_FILE)
+        result.outputs.append(out_dir / DESCRIPTION_FILE)
         documents = {str(Path(doc.path).resolve()): {"sha256": doc.sha256, "name": doc.name, "reader": doc.reader,
                                                      "summary": doc.summary,
                                                      "problems": [[p.severity, p.path, p.line, p.message]
