@@ -1,5 +1,5 @@
-"""The pipeline: read -> map -> align -> validate -> reason -> write, each stage a function
-that returns a `StageResult` (counts, seconds, problems). Validation never looks at the
+"""The pipeline: read -> map -> align -> validate -> reason -> describe -> write, each stage
+a function that returns a `StageResult` (counts, seconds, problems). Validation never looks at the
 entailments, so it runs before reasoning adds them and needs no copy of the data graphs.
 
 The store (embedded Oxigraph) persists in `<out>/store`, so `kgbuild query`, `stats`,
@@ -16,6 +16,7 @@ Named graphs:
   graph/source/<document>    what was read from one document
   graph/inferred/alignment   proposed SDG targets and outcomes of recommendations and actions
   graph/inferred/reasoning   OWL 2 RL entailments
+  graph/description          VoID, DCAT and PROV description of the other graphs
 """
 from __future__ import annotations
 
@@ -291,7 +292,7 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
 def _later_stages(result: BuildResult, store: OxigraphStore, persisting: "_Persist | None", out_dir: Path,
                   store_dir: Path, expected: str, align: bool, reason: bool, validate: bool,
                   progress: Callable[[str], None]) -> None:
-    """align -> validate -> reason -> write, feeding the persisted store as parts are final."""
+    """align -> validate -> reason -> describe -> write, feeding the persisted store as parts are final."""
     write = persisting is not None
     if align:
         from .align_graph import align as run_alignment
@@ -321,6 +322,10 @@ def _later_stages(result: BuildResult, store: OxigraphStore, persisting: "_Persi
         store.remove_graph(graph_iri("inferred", "reasoning"))
     if reason and persisting:
         persisting.add(store, graph_iri("inferred", "reasoning"))
+    from .describe import describe, description_graph
+    _run_stage(result, "describe", lambda: describe(store), progress)
+    if persisting:
+        persisting.add(store, description_graph())
     if write:
         started = time.perf_counter()
         nquads = out_dir / NQUADS
@@ -336,6 +341,9 @@ def _later_stages(result: BuildResult, store: OxigraphStore, persisting: "_Persi
             shacl_report = out_dir / VALIDATION_REPORT
             result.validation.write(shacl_report)
             result.outputs.append(shacl_report)
+        from .describe import DESCRIPTION_FILE, write_description
+        write_description(store, out_dir / DESCRIPTION_FILE)
+        result.outputs.append(out_dir / DESCRIPTION_FILE)
         documents = {str(Path(doc.path).resolve()): {"sha256": doc.sha256, "name": doc.name, "reader": doc.reader,
                                                      "summary": doc.summary, "counts": doc.counts,
                                                      "problems": [[p.severity, p.path, p.line, p.message]
