@@ -18,6 +18,22 @@ MANAGEMENT_RESPONSES = {
 }
 
 
+def key_of(stem: str) -> str:
+    """The name a seed document's IRIs are minted from (its own identity, not its file name)."""
+    return _keys()[stem]
+
+
+def _keys() -> dict[str, str]:
+    global _KEYS
+    if _KEYS is None:
+        from kgbuild.families import read_document
+        _KEYS = {path.stem: read_document(path).key for path in sorted(SOURCES.glob("*.txt"))}
+    return _KEYS
+
+
+_KEYS: dict[str, str] | None = None
+
+
 @pytest.fixture(scope="session")
 def mr_sources(tmp_path_factory) -> Path:
     """A sources folder holding the four management-response documents only."""

@@ -196,7 +196,7 @@ def test_the_rules_catch_what_they_are_for():
 # One violation planted per shape and constraint the model completion added: the shapes
 # catch what they are for, and both engines agree on them (tests/test_shacl_engine.py plants
 # one per older shape). Shape label -> (focus node, SPARQL update making it fail).
-RFC_SELECTOR = f"source/{ERC}/lines/143-150/selector"
+RFC_SELECTOR = f"evaluation/{ERC}/finding/11/span/selector"   # lines 143-150 of the ERC page
 UNDP_OFFICE, ME_POST = "org/undp/kaz-co", "org/undp/kaz-co/post/m-e-associate"
 UNDP = "https://w3id.org/kgbuild/vocab/un-entity/undp"
 EXPANSION = "https://w3id.org/kgbuild/vocab/lnob-group/expansion-rural-youth-and-women"

@@ -24,7 +24,7 @@ from kgbuild.remote import RemoteStore
 SERVERS = ROOT / "scripts" / "servers.py"
 # Other values than the defaults for every parameterised query.
 OTHER_VALUES = {"sdg": ["5", "16.1"], "date": ["2019-12-31"], "concept": ["Effectiveness"],
-                "action": ["evaluation/unwomen-gate-mr-kazakhstan-cpe-2016-2020/recommendation/4/response/action/1"]}
+                "action": ["evaluation/un-women-kaz-2016-2020-kazakhstan-country-office-country-portfolio-evaluation-2016-2020/recommendation/4/response/action/1"]}
 
 
 def _start(kind: str, folder: Path) -> dict:

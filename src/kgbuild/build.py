@@ -201,7 +201,7 @@ def read_and_map(path: Path) -> tuple[DocumentResult, str, float, float]:
     family = get_family(doc.reader)
     text = family.map(doc)
     map_seconds = time.perf_counter() - started
-    summary = DocumentResult(doc.name, str(path), doc.reader, doc.sha256, family.summary(doc), list(doc.problems),
+    summary = DocumentResult(doc.key, str(path), doc.reader, doc.sha256, family.summary(doc), list(doc.problems),
                              counts=counts)
     return summary, text, read_seconds, map_seconds
 
@@ -453,11 +453,19 @@ def _read_and_map_stage(result: BuildResult, files: list[Path], known_documents:
 
     read_seconds = map_seconds = 0.0
     done: list[DocumentResult] = []
+    claimed = {doc.name: doc.path for doc in reused}
     with _progress_bar(bar, len(wanted), "read and map") as advance:
         for summary, text, read_s, map_s in _read_and_map_all(wanted, workers, advance):
             read_seconds += read_s
             map_seconds += map_s
-            if summary.reader:
+            if summary.reader and summary.name in claimed:
+                # Two files name the same document: their IRIs would merge. The first keeps them.
+                summary.problems.append(Problem("error", summary.path, 1, (
+                    f"not read: it names the same document ({summary.name}) as {Path(claimed[summary.name]).name}, "
+                    "which is read; remove one of them")))
+                summary.reader, summary.summary = "", "NOT READ: the same document as another file"
+            elif summary.reader:
+                claimed[summary.name] = summary.path
                 store.replace_graph(graph_iri("source", summary.name), text)
             done.append(summary)
     wall = time.perf_counter() - started

@@ -36,6 +36,18 @@ def evaluation_iri(name: str) -> URIRef:
     return mint("evaluation", name)
 
 
+def evaluation_identity(doc: Document) -> str | None:
+    """An evaluation named by its agency, countries, period and the first words of its
+    title, as its own page gives them; None without a title."""
+    ev = doc.evaluation
+    if ev is None or not ev.title or slug(ev.title) == "x":
+        return None
+    period = "-".join(str(y) for y in dict.fromkeys((ev.period_start, ev.period_end)) if y)
+    parts = [slug(ev.agency) if ev.agency else "", "-".join(c.lower() for c in ev.countries), period,
+             "-".join(slug(ev.title).split("-")[:8])]
+    return "-".join(p for p in parts if p)
+
+
 def agency_iri(name: str | None) -> URIRef | None:
     return scheme("un-entity").lookup(name) if name else None
 
@@ -47,7 +59,7 @@ class DocumentMapper:
     def __init__(self, doc: Document):
         self.doc = doc
         self.lines: set[str] = set()     # the graph as N-Triples lines: a plain value, cheap to pass on
-        self.doc_iri = document_iri(doc.name)
+        self.doc_iri = document_iri(doc.key)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -70,7 +82,8 @@ class DocumentMapper:
         self.doc.problems.append(Problem(severity, str(self.doc.path), line, message))
 
     def provenance(self, resource: URIRef, span: Span) -> None:
-        span_iri = URIRef(f"{self.doc_iri}/lines/{span.start}-{span.end}")
+        # Named after the resource, not its lines: text inserted above keeps every IRI.
+        span_iri = URIRef(f"{resource}/span")
         selector = URIRef(f"{span_iri}/selector")
         self.add(resource, PROV.wasDerivedFrom, self.doc_iri)
         self.add(resource, KGB.sourceSpan, span_iri)
@@ -126,7 +139,7 @@ class EvaluationMapper(DocumentMapper):
         return self.ntriples()
 
     def evaluation(self, ev: Evaluation) -> None:
-        iri = evaluation_iri(self.doc.name)
+        iri = evaluation_iri(self.doc.key)
         self.add(iri, RDF.type, KGB.Evaluation)
         self.provenance(iri, ev.span)
         self.text(iri, DCTERMS.title, ev.title)

@@ -131,11 +131,18 @@ class Document:
     evaluation: Evaluation | None = None
     framework: "Framework | None" = None
     problems: list[Problem] = field(default_factory=list)
+    identity: str | None = None     # from the document's own title, country, period (its family says)
 
     @property
     def name(self) -> str:
-        """What its IRIs are minted from: the slug of the file name (see `document_name`)."""
+        """The slug of the file name (see `document_name`): how reports name the file."""
         return document_name(self.path)
+
+    @property
+    def key(self) -> str:
+        """What its IRIs are minted from: its own identity, so that renaming the file or
+        editing text above a passage keeps them; the file name only when it has none."""
+        return self.identity or self.name
 
 
 # -- cooperation framework (UNSDCF) ---------------------------------------------------------

@@ -11,6 +11,12 @@ A family is an object with
   summary(doc) -> str      the counts the build prints for the document (one line, or more
                            lines indented under it)
 and, optionally,
+  identity(doc) -> str | None
+                           a slug naming the document by its own identity (agency, country,
+                           period, title): the document's IRIs are minted from it, so renaming
+                           the file or editing text above a passage keeps every IRI. None, or no
+                           such member: the IRIs follow the file name (with a warning when the
+                           family has the member but the document lacks what it needs).
   scan(lines) -> dict[str, int]
                            what the document announces, counted with simple patterns that do
                            not depend on `read` (recommendation headings, lines that end like
@@ -153,6 +159,12 @@ def read_document(path: Path, reader_name: str | None = None) -> Document:
                    line_count=len(lines) - (1 if lines and lines[-1] == "" else 0))
     doc.problems.extend(decoding_problems)
     family.read(doc, lines)
+    identity = getattr(family, "identity", None)
+    if callable(identity):
+        doc.identity = identity(doc)
+        if doc.identity is None:
+            doc.problems.append(Problem("warning", str(path), 1, "no title, country or period to name the document "
+                                        "by: its IRIs follow the file name, so renaming the file changes them"))
     return doc
 
 

@@ -2,7 +2,7 @@
 shares with the other evaluation families, with the ERC tag scheme for its findings."""
 from __future__ import annotations
 
-from ...mapping import evaluation_summary
+from ...mapping import evaluation_identity, evaluation_summary
 from ...records import Document
 from .mapping import ErcMapper
 from .reader import ErcReader
@@ -14,6 +14,9 @@ class ErcFamily(ErcReader):
 
     def summary(self, doc: Document) -> str:
         return evaluation_summary(doc)
+
+    def identity(self, doc: Document) -> str | None:
+        return evaluation_identity(doc)
 
 
 family = ErcFamily()

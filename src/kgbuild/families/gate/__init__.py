@@ -2,7 +2,7 @@
 shares with the other evaluation families."""
 from __future__ import annotations
 
-from ...mapping import EvaluationMapper, evaluation_summary
+from ...mapping import EvaluationMapper, evaluation_identity, evaluation_summary
 from ...records import Document
 from .reader import GateReader
 
@@ -13,6 +13,9 @@ class GateFamily(GateReader):
 
     def summary(self, doc: Document) -> str:
         return evaluation_summary(doc)
+
+    def identity(self, doc: Document) -> str | None:
+        return evaluation_identity(doc)
 
 
 family = GateFamily()

@@ -2,6 +2,7 @@
 framework mapper."""
 from __future__ import annotations
 
+from ...namespaces import slug
 from ...records import Document
 from .mapping import FrameworkMapper
 from .reader import UnsdcfReader
@@ -23,6 +24,18 @@ class UnsdcfFamily(UnsdcfReader):
                          f"{len(o.lnob)} LNOB groups, {len(o.agencies)} agencies, {len(o.partners)} partners, "
                          f"{len(o.indicators)} indicators ({sum(len(i.parts) for i in o.indicators)} sub-indicators)")
         return "\n".join(lines)
+
+
+    def identity(self, doc: Document) -> str | None:
+        """A framework named by its countries and period ("unsdcf-kaz-2021-2025"), else by
+        its title; None with neither."""
+        fw = doc.framework
+        if fw is None:
+            return None
+        period = "-".join(str(y) for y in dict.fromkeys((fw.period_start, fw.period_end)) if y)
+        if fw.countries and period:
+            return "-".join(["unsdcf", *(c.lower() for c in fw.countries), period])
+        return f"unsdcf-{slug(fw.title)}" if fw.title and slug(fw.title) != "x" else None
 
 
 family = UnsdcfFamily()

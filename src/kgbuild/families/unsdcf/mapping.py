@@ -32,7 +32,7 @@ class FrameworkMapper(DocumentMapper):
         return self.ntriples()
 
     def framework(self, fw: Framework) -> None:
-        iri = mint("framework", self.doc.name)
+        iri = mint("framework", self.doc.key)
         self.fw_iri = iri
         self.add(iri, RDF.type, KGB.CooperationFramework)
         self.provenance(iri, fw.span)
