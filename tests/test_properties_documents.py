@@ -348,11 +348,7 @@ def _spaces(fields: tuple) -> tuple:
     return tuple(v.replace("\u00a0", " ") if isinstance(v, str) else v for v in fields)
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(
-        reason="erc/reader.py STAMPS writes 'Last Updated' with a plain space: a stamp line with NBSP loses "
-               "its update date", strict=False)) if name.startswith("undp-erc") else name
-    for name in MANAGEMENT_RESPONSES])
+@pytest.mark.parametrize("name", MANAGEMENT_RESPONSES)
 def test_a_row_written_with_nbsp_reads_as_with_spaces(folder, name):
     """NBSP is a space: a row line with NBSP for its spaces keeps every field (as written)."""
     data, rows = original(name)

@@ -28,7 +28,9 @@ REC_HEAD = re.compile(
     r"|Recommendation\s*(?:No\.?\s*)?(?P<num>\d+(?:\.\d+)*)?\s*:"
     r"|Recommendation\s*(?:No\.?\s*)?(?P<alone>\d+(?:\.\d+)*)\s*$)\s*(?P<text>.*)$", re.IGNORECASE)
 RESPONSE_HEAD = re.compile(r"^\s*Management Response\s*:\s*(.*)$", re.IGNORECASE)
-STAMPS = re.compile(r"\[\s*Added\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\](?:\s*\[\s*Last Updated\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\])?", re.I)
+# Any whitespace between words: PDF renderings write NBSP for some spaces.
+STAMPS = re.compile(r"\[\s*Added\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\]"
+                    r"(?:\s*\[\s*Last\s+Updated\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\])?", re.IGNORECASE)
 KEY_ACTIONS = re.compile(r"^\s*Key Actions\s*:?\s*$", re.IGNORECASE)
 COLUMNS = re.compile(r"^\s*Key Action\s+Responsible\s+Due\s?Date\s+Status", re.IGNORECASE)
 FOOTER = re.compile(r"^\s*(Latest Evaluations|Contact us)\s*$", re.IGNORECASE)
