@@ -329,38 +329,77 @@ class ErcReader:
         return self._key_actions(doc, lines, first, stop)
 
     def _key_actions(self, doc: Document, lines: list[str], start: int, stop: int) -> list[KeyAction]:
+        """Actions of three lines each: text, '[Added: …]' stamps, and the row
+        '<responsible> <deadline> <status> <comment>'. The stamps and the row's ending keep
+        the reading in step when a line is missing or repeated: text followed by stamps
+        opens an action even where the previous one never got its row, and a row with no
+        text before it is a row of its own, never the text of the next action."""
         last = last_text_index(lines)
         actions: list[KeyAction] = []
         pending: list[tuple[int, str]] = []   # action text lines not yet closed by a row
-        stamps = None
+        stamps = stamps_at = None
+        previous_row = None
         for i in range(start, stop):
             text = lines[i].strip()
             if not text or COLUMNS.match(text) or text == "History":
                 continue
             stamp = STAMPS.match(text)
-            if stamp and pending:
-                stamps = stamp
+            if stamp:
+                if stamps is not None:
+                    problem(doc, "warning", i + 1, f"a second stamp line for one key action (the first at line "
+                            f"{stamps_at + 1}); this one is read")
+                stamps, stamps_at = stamp, i
                 continue
-            if pending and (stamps is not None or _looks_like_row(text)):
-                span = Span(pending[0][0] + 1, i + 1)
-                action = key_action_from_row(doc, len(actions) + 1, span, text,
-                                             text=" ".join(t for _, t in pending), at_end=i == last)
-                action.added, action.updated = _dates(stamps)
-                if stamps is None:
-                    problem(doc, "warning", i + 1, "key action has no [Added] stamp")
-                actions.append(action)
+            if stamps is not None and not looks_like_row_end(text) and _next_is_stamp(lines, i, stop):
+                # Text then stamps: the next action begins; the one open never got its row.
+                if pending:
+                    actions.append(self._cut_off_action(doc, len(actions) + 1, pending, stamps, stamps_at,
+                                                        f"the next action begins at line {i + 1}"))
+                else:
+                    problem(doc, "warning", stamps_at + 1, "stamp line with neither action text nor a row; "
+                            "kept nowhere")
                 pending, stamps = [], None
+            elif pending or stamps is not None:
+                if stamps is not None or _looks_like_row(text):
+                    first = pending[0][0] if pending else stamps_at
+                    action = key_action_from_row(doc, len(actions) + 1, Span(first + 1, i + 1), text,
+                                                 text=" ".join(t for _, t in pending), at_end=i == last)
+                    action.added, action.updated = _dates(stamps)
+                    if stamps is None:
+                        problem(doc, "warning", i + 1, "key action has no [Added] stamp")
+                    if not pending:
+                        problem(doc, "warning", first + 1, "key action has no text before its stamps")
+                    actions.append(action)
+                    pending, stamps, previous_row = [], None, text
+                    continue
+            elif looks_like_row_end(text):
+                if text == previous_row:
+                    problem(doc, "warning", i + 1, "the line repeats the key-action row above it; read once")
+                    continue
+                problem(doc, "warning", i + 1, "key-action row with no action text or stamps before it; "
+                        "read as a key action with no text")
+                action = key_action_from_row(doc, len(actions) + 1, Span(i + 1, i + 1), text, text="",
+                                             at_end=i == last)
+                actions.append(action)
+                previous_row = text
                 continue
             pending.append((i, text))
-        if pending:
-            first = pending[0][0] + 1
+        if pending or stamps is not None:
             follows = "the document ends before its responsible/deadline/status row (truncated?)" if stop > last \
                 else "no responsible/deadline/status row follows"
-            problem(doc, "error", first, f"key action is cut off: {follows}; its text is kept")
-            action = KeyAction(len(actions) + 1, Span(first, pending[-1][0] + 1), " ".join(t for _, t in pending))
-            action.added, action.updated = _dates(stamps)
-            actions.append(action)
+            actions.append(self._cut_off_action(doc, len(actions) + 1, pending, stamps, stamps_at, follows))
         return actions
+
+    @staticmethod
+    def _cut_off_action(doc: Document, ordinal: int, pending: list[tuple[int, str]], stamps, stamps_at: int | None,
+                        follows: str) -> KeyAction:
+        """An action whose row never came: its text and stamps kept, the gap an error."""
+        lines_read = [i + 1 for i, _ in pending] + ([stamps_at + 1] if stamps is not None else [])
+        first, last = min(lines_read), max(lines_read)
+        problem(doc, "error", first, f"key action is cut off: {follows}; its text is kept")
+        action = KeyAction(ordinal, Span(first, last), " ".join(t for _, t in pending))
+        action.added, action.updated = _dates(stamps)
+        return action
 
 
 def _report_cut_end(doc: Document, rec: Recommendation, last_line: int) -> None:
@@ -397,6 +436,11 @@ def _last_line(lines: list[str], begin: int, stop: int) -> int:
 
 def _is_heading(text: str) -> bool:
     return len(text) <= 60 and not text.endswith(".") and len(text.split()) <= 6
+
+
+def _next_is_stamp(lines: list[str], i: int, stop: int) -> bool:
+    following = next((lines[j].strip() for j in range(i + 1, stop) if lines[j].strip()), "")
+    return STAMPS.match(following) is not None
 
 
 def _looks_like_row(text: str) -> bool:
