@@ -225,15 +225,11 @@ def test_gap_gate_recommendation_line_deleted_keeps_the_previous_rows(folder):
     _gap_example(folder, LineMutation(GATE_KYRGYZSTAN, "delete", 54), row_start=54)
 
 
-@pytest.mark.xfail(reason="erc/reader.py _key_actions: an action whose responsible/deadline/status line is "
-                          "missing (or repeated) runs into the next action, whose text is then lost", strict=False)
 def test_gap_erc_missing_row_line_keeps_the_next_action(folder):
     # Line 298 is the row line of the action at 296-298; the next action is 299-301.
     _gap_example(folder, LineMutation(ERC, "delete", 297), row_start=299)
 
 
-@pytest.mark.xfail(reason="erc/reader.py: everything after a footer line ('Latest Evaluations', 'Contact us') "
-                          "is dropped without a word, even key actions", strict=False)
 def test_gap_erc_footer_line_moved_up_keeps_the_rows_after_it(folder):
     lines = original(ERC)[0].split(b"\n")
     footer = next(i for i, line in enumerate(lines) if line.strip() == b"Latest Evaluations")

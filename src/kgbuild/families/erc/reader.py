@@ -33,7 +33,8 @@ STAMPS = re.compile(r"\[\s*Added\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\]"
                     r"(?:\s*\[\s*Last\s+Updated\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\])?", re.IGNORECASE)
 KEY_ACTIONS = re.compile(r"^\s*Key Actions\s*:?\s*$", re.IGNORECASE)
 COLUMNS = re.compile(r"^\s*Key Action\s+Responsible\s+Due\s?Date\s+Status", re.IGNORECASE)
-FOOTER = re.compile(r"^\s*(Latest Evaluations|Contact us)\s*$", re.IGNORECASE)
+FOOTER = re.compile(r"^\s*(Latest\s+Evaluations|Contact\s+us)\s*$", re.IGNORECASE)
+EVALUATION_PARTS = re.compile(r"^\s*(Findings|Recommendations)\s*$")
 ITEM_NUMBER = re.compile(r"^\s*(\d+)\.?\s*$")
 NUMBERED_ITEM = re.compile(r"^\s*(\d+)[.)]\s+(\S.*)$")
 TAG = re.compile(r"^\s*Tag\s*:\s*(.*)$")
@@ -95,14 +96,18 @@ class ErcReader:
         heads = sum(1 for line in lines if REC_HEAD.match(line))
         if not heads:
             listed = _index(lines, r"^\s*Recommendations\s*$")
-            end = next((i for i, line in enumerate(lines) if FOOTER.match(line)), len(lines))
+            end = _site_footer(lines)[0]
             items = lines[(listed if listed is not None else end) + 1:end]
             heads = len({m.group(1) for line in items if (m := ITEM_NUMBER.match(line))}) or \
                 len({m.group(1) for line in items if (m := NUMBERED_ITEM.match(line))})
         return {"recommendations": heads, "key_actions": sum(1 for line in lines if looks_like_row_end(line))}
 
     def read(self, doc: Document, lines: list[str]) -> None:
-        footer = next((i for i, line in enumerate(lines) if FOOTER.match(line)), len(lines))
+        footer, stray = _site_footer(lines)
+        for i in stray:
+            problem(doc, "warning", i + 1, f"site footer line {lines[i].strip()!r} with more of the evaluation after "
+                    "it: not the end of the page; read on past it")
+        lines = ["" if i in stray else line for i, line in enumerate(lines)]
         findings_at = _index(lines, r"^\s*Findings\s*$")
         recs_list_at = _index(lines, r"^\s*Recommendations\s*$")
         first_detail = next((i for i, line in enumerate(lines) if REC_HEAD.match(line)), footer)
@@ -270,26 +275,33 @@ class ErcReader:
                         for line in lines[:start])
         for k, begin in enumerate(heads):
             stop = heads[k + 1] if k + 1 < len(heads) else footer
-            self._recommendation(doc, evaluation, lines, begin, stop, summary, says_none)
+            for part_begin, part_stop in _split_at_later_responses(lines, begin, stop):
+                self._recommendation(doc, evaluation, lines, part_begin, part_stop, summary, says_none)
         last = last_text_index(lines)
         if heads and footer > last and not says_none:
             _report_cut_end(doc, evaluation.recommendations[-1], last + 1)
 
     def _recommendation(self, doc, evaluation, lines, begin, stop, summary, says_none) -> None:
         head = REC_HEAD.match(lines[begin])
-        number = head.group("pre") or head.group("num") or head.group("alone")
+        number = (head.group("pre") or head.group("num") or head.group("alone")) if head else None
         name = f"recommendation {number}" if number else "recommendation"
-        response_at = next((i for i in range(begin + 1, stop) if RESPONSE_HEAD.match(lines[i])), None)
+        first = begin + 1 if head else begin
+        response_at = next((i for i in range(first, stop) if RESPONSE_HEAD.match(lines[i])), None)
         actions_at = next((i for i in range((response_at or begin) + 1, stop) if _starts_key_actions(lines, i, stop)),
                           None)
         text_end = next(x for x in (response_at, actions_at, stop) if x is not None)
-        text = _join([head.group("text")] + lines[begin + 1:text_end])
+        text = _join([head.group("text") if head else ""] + lines[first:text_end])
+        if head is None:
+            problem(doc, "warning", response_at + 1, "a second management response after the key actions of "
+                    f"recommendation {evaluation.recommendations[-1].number or evaluation.recommendations[-1].ordinal}"
+                    ": read as the response to a recommendation of its own, whose heading is missing"
+                    + ("" if text else "; the recommendation has no text"))
         listed = summary.get(number)
         if listed and _squash(listed[1]).startswith(_squash(text)) and len(_squash(listed[1])) > len(_squash(text)):
             problem(doc, "warning", begin + 1, f"{name} is cut off here; its full text is "
                     f"taken from the recommendation list at line {listed[0]}")
             text = listed[1]
-        if not text:
+        if not text and head:
             problem(doc, "warning", begin + 1, f"{name} has no text")
         rec = Recommendation(len(evaluation.recommendations) + 1, Span(begin + 1, _last_line(lines, begin, stop)),
                              text, number=number)
@@ -402,6 +414,22 @@ class ErcReader:
         return action
 
 
+def _site_footer(lines: list[str]) -> tuple[int, list[int]]:
+    """Where the site footer ('Latest Evaluations', 'Contact us') begins (len(lines) when
+    the page has none), and the footer lines that stand inside the evaluation: a footer
+    line ends the page only when nothing of the evaluation follows it."""
+    footers = [i for i, line in enumerate(lines) if FOOTER.match(line)]
+    last_content = max((i for i, line in enumerate(lines) if _is_evaluation_line(line)), default=-1)
+    ending = [i for i in footers if i > last_content]
+    return (ending[0] if ending else len(lines)), [i for i in footers if i < last_content]
+
+
+def _is_evaluation_line(line: str) -> bool:
+    """A line only the evaluation itself has: a heading of its parts, a stamp, a key-action row."""
+    return bool(REC_HEAD.match(line) or RESPONSE_HEAD.match(line) or KEY_ACTIONS.match(line) or COLUMNS.match(line)
+                or STAMPS.search(line) or EVALUATION_PARTS.match(line) or looks_like_row_end(line))
+
+
 def _report_cut_end(doc: Document, rec: Recommendation, last_line: int) -> None:
     """The page ends (no site footer) inside its last recommendation, before its
     management response: it was cut. (A response with no key actions is a gap, said at
@@ -409,6 +437,23 @@ def _report_cut_end(doc: Document, rec: Recommendation, last_line: int) -> None:
     if rec.response is None:
         problem(doc, "warning", last_line, f"the document ends inside recommendation {rec.number or rec.ordinal} "
                 f"(line {rec.span.start}), before its management response (truncated?)")
+
+
+def _split_at_later_responses(lines: list[str], begin: int, stop: int) -> list[tuple[int, int]]:
+    """The parts of a recommendation's lines, one per management response: a 'Management
+    Response:' line after the response's key actions is the response to a recommendation
+    whose heading is missing, never more of this one. Its part begins after the last
+    key-action row before it, so the text between is that recommendation's text."""
+    response_at = next((i for i in range(begin, stop) if RESPONSE_HEAD.match(lines[i])), None)
+    actions_at = next((i for i in range((response_at or begin) + 1, stop) if _starts_key_actions(lines, i, stop)),
+                      None)
+    later = next((i for i in range((actions_at or stop) + 1, stop) if RESPONSE_HEAD.match(lines[i])), None)
+    if later is None:
+        return [(begin, stop)]
+    row_end = max((i for i in range(actions_at, later) if looks_like_row_end(lines[i]) or lines[i].strip() == "History"),
+                  default=later - 1)
+    split = next(i for i in range(row_end + 1, later + 1) if lines[i].strip())
+    return [(begin, split), *_split_at_later_responses(lines, split, stop)]
 
 
 def _starts_key_actions(lines: list[str], i: int, stop: int) -> bool:
