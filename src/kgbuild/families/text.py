@@ -132,19 +132,35 @@ def _say_where_the_last_row_ends(row: str, found, tail) -> None:
     "Overdue-Initiated"). Said as such, never as a row that lacks the field."""
     written = row[found.start:found.end]
     ends_here = not row[found.end:].strip()
-    if found.month and ends_here and re.search(r"/\s?\d$", written):
+    if found.month and ends_here and may_be_cut_month(written):
         tail.deadline, tail.unread = None, " ".join(filter(None, [tail.unread, written]))
         tail.warnings = [w for w in tail.warnings if w != NO_STATUS]
-        tail.warnings.append(f"key action row ends inside its deadline ({written!r} may be cut from a two-digit "
-                             "month): the document ends here (truncated?); the deadline is kept as unread text")
+        tail.warnings.append(cut_deadline_warning(written))
     elif NO_STATUS in tail.warnings:
-        tail.warnings[tail.warnings.index(NO_STATUS)] = ("key action row ends after its deadline, before its status: "
-                                                         "the document ends inside it (truncated?)")
+        tail.warnings[tail.warnings.index(NO_STATUS)] = ENDS_BEFORE_STATUS
     elif tail.status_text and tail.comment is None and tail.justification is None:
-        longer = longer_status_labels(tail.status_text)
-        if longer:
-            tail.warnings.append(f"the document ends right after the status {tail.status_text!r}, which may be cut "
-                                 f"from a longer one ({longer[0]!r}) (truncated?); read as written")
+        tail.warnings.extend(cut_status_warnings(tail.status_text))
+
+
+ENDS_BEFORE_STATUS = "key action row ends after its deadline, before its status: the document ends inside it (truncated?)"
+
+
+def may_be_cut_month(written: str) -> bool:
+    """A deadline 'YYYY/M' with one month digit: at the document's end, perhaps 'YYYY/MM' cut."""
+    return re.search(r"/\s?\d$", written.strip()) is not None
+
+
+def cut_deadline_warning(written: str) -> str:
+    return (f"key action row ends inside its deadline ({written!r} may be cut from a two-digit month): "
+            "the document ends here (truncated?); the deadline is kept as unread text")
+
+
+def cut_status_warnings(status: str) -> list[str]:
+    """The warning for a status the document ends right after, when a longer status
+    begins with it ("Overdue" of "Overdue-Initiated"); none otherwise."""
+    longer = longer_status_labels(status)
+    return [f"the document ends right after the status {status!r}, which may be cut from a longer one "
+            f"({longer[0]!r}) (truncated?); read as written"] if longer else []
 
 
 def action_with_tail(ordinal: int, span: Span, text: str, responsible: str | None, tail,

@@ -28,10 +28,13 @@ REC_HEAD = re.compile(
     r"|Recommendation\s*(?:No\.?\s*)?(?P<num>\d+(?:\.\d+)*)?\s*:"
     r"|Recommendation\s*(?:No\.?\s*)?(?P<alone>\d+(?:\.\d+)*)\s*$)\s*(?P<text>.*)$", re.IGNORECASE)
 RESPONSE_HEAD = re.compile(r"^\s*Management Response\s*:\s*(.*)$", re.IGNORECASE)
-STAMPS = re.compile(r"\[\s*Added\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\](?:\s*\[\s*Last Updated\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\])?", re.I)
+# Any whitespace between words: PDF renderings write NBSP for some spaces.
+STAMPS = re.compile(r"\[\s*Added\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\]"
+                    r"(?:\s*\[\s*Last\s+Updated\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\])?", re.IGNORECASE)
 KEY_ACTIONS = re.compile(r"^\s*Key Actions\s*:?\s*$", re.IGNORECASE)
 COLUMNS = re.compile(r"^\s*Key Action\s+Responsible\s+Due\s?Date\s+Status", re.IGNORECASE)
-FOOTER = re.compile(r"^\s*(Latest Evaluations|Contact us)\s*$", re.IGNORECASE)
+FOOTER = re.compile(r"^\s*(Latest\s+Evaluations|Contact\s+us)\s*$", re.IGNORECASE)
+EVALUATION_PARTS = re.compile(r"^\s*(Findings|Recommendations)\s*$")
 ITEM_NUMBER = re.compile(r"^\s*(\d+)\.?\s*$")
 NUMBERED_ITEM = re.compile(r"^\s*(\d+)[.)]\s+(\S.*)$")
 TAG = re.compile(r"^\s*Tag\s*:\s*(.*)$")
@@ -93,14 +96,18 @@ class ErcReader:
         heads = sum(1 for line in lines if REC_HEAD.match(line))
         if not heads:
             listed = _index(lines, r"^\s*Recommendations\s*$")
-            end = next((i for i, line in enumerate(lines) if FOOTER.match(line)), len(lines))
+            end = _site_footer(lines)[0]
             items = lines[(listed if listed is not None else end) + 1:end]
             heads = len({m.group(1) for line in items if (m := ITEM_NUMBER.match(line))}) or \
                 len({m.group(1) for line in items if (m := NUMBERED_ITEM.match(line))})
         return {"recommendations": heads, "key_actions": sum(1 for line in lines if looks_like_row_end(line))}
 
     def read(self, doc: Document, lines: list[str]) -> None:
-        footer = next((i for i, line in enumerate(lines) if FOOTER.match(line)), len(lines))
+        footer, stray = _site_footer(lines)
+        for i in stray:
+            problem(doc, "warning", i + 1, f"site footer line {lines[i].strip()!r} with more of the evaluation after "
+                    "it: not the end of the page; read on past it")
+        lines = ["" if i in stray else line for i, line in enumerate(lines)]
         findings_at = _index(lines, r"^\s*Findings\s*$")
         recs_list_at = _index(lines, r"^\s*Recommendations\s*$")
         first_detail = next((i for i, line in enumerate(lines) if REC_HEAD.match(line)), footer)
@@ -268,26 +275,33 @@ class ErcReader:
                         for line in lines[:start])
         for k, begin in enumerate(heads):
             stop = heads[k + 1] if k + 1 < len(heads) else footer
-            self._recommendation(doc, evaluation, lines, begin, stop, summary, says_none)
+            for part_begin, part_stop in _split_at_later_responses(lines, begin, stop):
+                self._recommendation(doc, evaluation, lines, part_begin, part_stop, summary, says_none)
         last = last_text_index(lines)
         if heads and footer > last and not says_none:
             _report_cut_end(doc, evaluation.recommendations[-1], last + 1)
 
     def _recommendation(self, doc, evaluation, lines, begin, stop, summary, says_none) -> None:
         head = REC_HEAD.match(lines[begin])
-        number = head.group("pre") or head.group("num") or head.group("alone")
+        number = (head.group("pre") or head.group("num") or head.group("alone")) if head else None
         name = f"recommendation {number}" if number else "recommendation"
-        response_at = next((i for i in range(begin + 1, stop) if RESPONSE_HEAD.match(lines[i])), None)
+        first = begin + 1 if head else begin
+        response_at = next((i for i in range(first, stop) if RESPONSE_HEAD.match(lines[i])), None)
         actions_at = next((i for i in range((response_at or begin) + 1, stop) if _starts_key_actions(lines, i, stop)),
                           None)
         text_end = next(x for x in (response_at, actions_at, stop) if x is not None)
-        text = _join([head.group("text")] + lines[begin + 1:text_end])
+        text = _join([head.group("text") if head else ""] + lines[first:text_end])
+        if head is None:
+            problem(doc, "warning", response_at + 1, "a second management response after the key actions of "
+                    f"recommendation {evaluation.recommendations[-1].number or evaluation.recommendations[-1].ordinal}"
+                    ": read as the response to a recommendation of its own, whose heading is missing"
+                    + ("" if text else "; the recommendation has no text"))
         listed = summary.get(number)
         if listed and _squash(listed[1]).startswith(_squash(text)) and len(_squash(listed[1])) > len(_squash(text)):
             problem(doc, "warning", begin + 1, f"{name} is cut off here; its full text is "
                     f"taken from the recommendation list at line {listed[0]}")
             text = listed[1]
-        if not text:
+        if not text and head:
             problem(doc, "warning", begin + 1, f"{name} has no text")
         rec = Recommendation(len(evaluation.recommendations) + 1, Span(begin + 1, _last_line(lines, begin, stop)),
                              text, number=number)
@@ -327,38 +341,93 @@ class ErcReader:
         return self._key_actions(doc, lines, first, stop)
 
     def _key_actions(self, doc: Document, lines: list[str], start: int, stop: int) -> list[KeyAction]:
+        """Actions of three lines each: text, '[Added: …]' stamps, and the row
+        '<responsible> <deadline> <status> <comment>'. The stamps and the row's ending keep
+        the reading in step when a line is missing or repeated: text followed by stamps
+        opens an action even where the previous one never got its row, and a row with no
+        text before it is a row of its own, never the text of the next action."""
         last = last_text_index(lines)
         actions: list[KeyAction] = []
         pending: list[tuple[int, str]] = []   # action text lines not yet closed by a row
-        stamps = None
+        stamps = stamps_at = None
+        previous_row = None
         for i in range(start, stop):
             text = lines[i].strip()
             if not text or COLUMNS.match(text) or text == "History":
                 continue
             stamp = STAMPS.match(text)
-            if stamp and pending:
-                stamps = stamp
+            if stamp:
+                if stamps is not None:
+                    problem(doc, "warning", i + 1, f"a second stamp line for one key action (the first at line "
+                            f"{stamps_at + 1}); this one is read")
+                stamps, stamps_at = stamp, i
                 continue
-            if pending and (stamps is not None or _looks_like_row(text)):
-                span = Span(pending[0][0] + 1, i + 1)
-                action = key_action_from_row(doc, len(actions) + 1, span, text,
-                                             text=" ".join(t for _, t in pending), at_end=i == last)
-                action.added, action.updated = _dates(stamps)
-                if stamps is None:
-                    problem(doc, "warning", i + 1, "key action has no [Added] stamp")
-                actions.append(action)
+            if stamps is not None and not looks_like_row_end(text) and _next_is_stamp(lines, i, stop):
+                # Text then stamps: the next action begins; the one open never got its row.
+                if pending:
+                    actions.append(self._cut_off_action(doc, len(actions) + 1, pending, stamps, stamps_at,
+                                                        f"the next action begins at line {i + 1}"))
+                else:
+                    problem(doc, "warning", stamps_at + 1, "stamp line with neither action text nor a row; "
+                            "kept nowhere")
                 pending, stamps = [], None
+            elif pending or stamps is not None:
+                if stamps is not None or _looks_like_row(text):
+                    first = pending[0][0] if pending else stamps_at
+                    action = key_action_from_row(doc, len(actions) + 1, Span(first + 1, i + 1), text,
+                                                 text=" ".join(t for _, t in pending), at_end=i == last)
+                    action.added, action.updated = _dates(stamps)
+                    if stamps is None:
+                        problem(doc, "warning", i + 1, "key action has no [Added] stamp")
+                    if not pending:
+                        problem(doc, "warning", first + 1, "key action has no text before its stamps")
+                    actions.append(action)
+                    pending, stamps, previous_row = [], None, text
+                    continue
+            elif looks_like_row_end(text):
+                if text == previous_row:
+                    problem(doc, "warning", i + 1, "the line repeats the key-action row above it; read once")
+                    continue
+                problem(doc, "warning", i + 1, "key-action row with no action text or stamps before it; "
+                        "read as a key action with no text")
+                action = key_action_from_row(doc, len(actions) + 1, Span(i + 1, i + 1), text, text="",
+                                             at_end=i == last)
+                actions.append(action)
+                previous_row = text
                 continue
             pending.append((i, text))
-        if pending:
-            first = pending[0][0] + 1
+        if pending or stamps is not None:
             follows = "the document ends before its responsible/deadline/status row (truncated?)" if stop > last \
                 else "no responsible/deadline/status row follows"
-            problem(doc, "error", first, f"key action is cut off: {follows}; its text is kept")
-            action = KeyAction(len(actions) + 1, Span(first, pending[-1][0] + 1), " ".join(t for _, t in pending))
-            action.added, action.updated = _dates(stamps)
-            actions.append(action)
+            actions.append(self._cut_off_action(doc, len(actions) + 1, pending, stamps, stamps_at, follows))
         return actions
+
+    @staticmethod
+    def _cut_off_action(doc: Document, ordinal: int, pending: list[tuple[int, str]], stamps, stamps_at: int | None,
+                        follows: str) -> KeyAction:
+        """An action whose row never came: its text and stamps kept, the gap an error."""
+        lines_read = [i + 1 for i, _ in pending] + ([stamps_at + 1] if stamps is not None else [])
+        first, last = min(lines_read), max(lines_read)
+        problem(doc, "error", first, f"key action is cut off: {follows}; its text is kept")
+        action = KeyAction(ordinal, Span(first, last), " ".join(t for _, t in pending))
+        action.added, action.updated = _dates(stamps)
+        return action
+
+
+def _site_footer(lines: list[str]) -> tuple[int, list[int]]:
+    """Where the site footer ('Latest Evaluations', 'Contact us') begins (len(lines) when
+    the page has none), and the footer lines that stand inside the evaluation: a footer
+    line ends the page only when nothing of the evaluation follows it."""
+    footers = [i for i, line in enumerate(lines) if FOOTER.match(line)]
+    last_content = max((i for i, line in enumerate(lines) if _is_evaluation_line(line)), default=-1)
+    ending = [i for i in footers if i > last_content]
+    return (ending[0] if ending else len(lines)), [i for i in footers if i < last_content]
+
+
+def _is_evaluation_line(line: str) -> bool:
+    """A line only the evaluation itself has: a heading of its parts, a stamp, a key-action row."""
+    return bool(REC_HEAD.match(line) or RESPONSE_HEAD.match(line) or KEY_ACTIONS.match(line) or COLUMNS.match(line)
+                or STAMPS.search(line) or EVALUATION_PARTS.match(line) or looks_like_row_end(line))
 
 
 def _report_cut_end(doc: Document, rec: Recommendation, last_line: int) -> None:
@@ -368,6 +437,23 @@ def _report_cut_end(doc: Document, rec: Recommendation, last_line: int) -> None:
     if rec.response is None:
         problem(doc, "warning", last_line, f"the document ends inside recommendation {rec.number or rec.ordinal} "
                 f"(line {rec.span.start}), before its management response (truncated?)")
+
+
+def _split_at_later_responses(lines: list[str], begin: int, stop: int) -> list[tuple[int, int]]:
+    """The parts of a recommendation's lines, one per management response: a 'Management
+    Response:' line after the response's key actions is the response to a recommendation
+    whose heading is missing, never more of this one. Its part begins after the last
+    key-action row before it, so the text between is that recommendation's text."""
+    response_at = next((i for i in range(begin, stop) if RESPONSE_HEAD.match(lines[i])), None)
+    actions_at = next((i for i in range((response_at or begin) + 1, stop) if _starts_key_actions(lines, i, stop)),
+                      None)
+    later = next((i for i in range((actions_at or stop) + 1, stop) if RESPONSE_HEAD.match(lines[i])), None)
+    if later is None:
+        return [(begin, stop)]
+    row_end = max((i for i in range(actions_at, later) if looks_like_row_end(lines[i]) or lines[i].strip() == "History"),
+                  default=later - 1)
+    split = next(i for i in range(row_end + 1, later + 1) if lines[i].strip())
+    return [(begin, split), *_split_at_later_responses(lines, split, stop)]
 
 
 def _starts_key_actions(lines: list[str], i: int, stop: int) -> bool:
@@ -395,6 +481,11 @@ def _last_line(lines: list[str], begin: int, stop: int) -> int:
 
 def _is_heading(text: str) -> bool:
     return len(text) <= 60 and not text.endswith(".") and len(text.split()) <= 6
+
+
+def _next_is_stamp(lines: list[str], i: int, stop: int) -> bool:
+    following = next((lines[j].strip() for j in range(i + 1, stop) if lines[j].strip()), "")
+    return STAMPS.match(following) is not None
 
 
 def _looks_like_row(text: str) -> bool:

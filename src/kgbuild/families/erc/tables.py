@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from ...records import Document, KeyAction, Span
-from ..text import action_with_tail, problem
+from ..text import (ENDS_BEFORE_STATUS, action_with_tail, cut_deadline_warning, cut_status_warnings, last_text_index,
+                    may_be_cut_month, problem)
 from ..fields import read_deadline_cell, read_tail
 
 # Column headers as the pages write them, by the key-action field they hold.
@@ -58,11 +59,20 @@ def header_fields(cells: list[str]) -> list[str] | None:
 DEFAULT_FIELDS = ["text", "responsible", "deadline", "status", "comment"]
 
 
-def action_from_fields(doc: Document, ordinal: int, span: Span,
-                       values: dict[str, tuple[int, str]]) -> KeyAction:
-    """A key action from its fields, each (line, text as written)."""
+def action_from_fields(doc: Document, ordinal: int, span: Span, values: dict[str, tuple[int, str]],
+                       document_end: str | None = None) -> KeyAction:
+    """A key action from its fields, each (line, text as written). `document_end`: the
+    document's last line when the row reaches it. The cell the document ends with may be
+    cut: a deadline 'YYYY/M' there is kept as unread text (it may be cut from 'YYYY/MM'),
+    and a missing status or a status that begins a longer one is said to be where the
+    document ends, as in the three-line rows (text.key_action_from_row)."""
     def value(field):
         return values.get(field, (span.end, ""))
+
+    written = [field for field, (_, cell) in values.items() if cell.strip()]   # in the row's order
+
+    def ends_the_document(field):
+        return document_end is not None and written[-1:] == [field] and document_end.endswith(value(field)[1].strip())
     text_line, text = value("text")
     if not text.strip():
         problem(doc, "warning", text_line, "key action has no text")
@@ -72,7 +82,11 @@ def action_from_fields(doc: Document, ordinal: int, span: Span,
     deadline_line, deadline_cell = value("deadline")
     found, error = read_deadline_cell(deadline_cell)
     unread = None
-    if error:
+    cut_deadline = bool(found and found.month and ends_the_document("deadline") and may_be_cut_month(deadline_cell))
+    if cut_deadline:
+        problem(doc, "warning", deadline_line, cut_deadline_warning(deadline_cell.strip()))
+        found, unread = None, deadline_cell.strip()
+    elif error:
         problem(doc, "error", deadline_line, error)
         unread = deadline_cell.strip()
     elif found is None:
@@ -83,9 +97,12 @@ def action_from_fields(doc: Document, ordinal: int, span: Span,
     month, note, year_text = (found.month, found.note, found.text) if found else (None, None, None)
     if status_cell.strip():
         tail = read_tail(status_cell, month, note, year_text)
+        if ends_the_document("status") and tail.status_text and not tail.comment and not tail.justification:
+            tail.warnings.extend(cut_status_warnings(tail.status_text))
     else:
         tail = read_tail("", month, note, year_text)
-        tail.warnings = ["key action has no status"]
+        tail.warnings = [] if cut_deadline else \
+            [ENDS_BEFORE_STATUS if ends_the_document("deadline") else "key action has no status"]
     for message in tail.errors:
         problem(doc, "error", status_line, message)
     for message in tail.warnings:
@@ -141,8 +158,14 @@ def read_cell_rows(doc: Document, lines: list[str], start: int, stop: int) -> li
     actions = []
     for first, last, cells in rows:
         values = _row_values(doc, first + 1, cells, fields or DEFAULT_FIELDS)
-        actions.append(action_from_fields(doc, len(actions) + 1, Span(first + 1, last + 1), values))
+        actions.append(action_from_fields(doc, len(actions) + 1, Span(first + 1, last + 1), values,
+                                          _document_end(lines, last)))
     return actions
+
+
+def _document_end(lines: list[str], last_index: int) -> str | None:
+    """The document's last line, stripped, when the row ending at `last_index` reaches it."""
+    return lines[last_index].strip() if last_index == last_text_index(lines) else None
 
 
 def line_table_header(lines: list[str], i: int, stop: int) -> list[str] | None:
@@ -192,7 +215,8 @@ def read_line_table(doc: Document, lines: list[str], start: int, stop: int) -> l
         for (line_index, _), field in zip(row, row_fields):
             if field in values:
                 values[field] = (line_index + 1, values[field][1])
-        actions.append(action_from_fields(doc, len(actions) + 1, Span(row[0][0] + 1, row[-1][0] + 1), values))
+        actions.append(action_from_fields(doc, len(actions) + 1, Span(row[0][0] + 1, row[-1][0] + 1), values,
+                                          _document_end(lines, row[-1][0])))
     return actions
 
 
@@ -234,5 +258,6 @@ def read_labelled_actions(doc: Document, lines: list[str], start: int, stop: int
     actions = []
     for block, (first, last) in zip(blocks, spans):
         block.pop("documents", None)
-        actions.append(action_from_fields(doc, len(actions) + 1, Span(first, last), block))
+        actions.append(action_from_fields(doc, len(actions) + 1, Span(first, last), block,
+                                          _document_end(lines, last - 1)))
     return actions

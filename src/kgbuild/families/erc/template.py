@@ -14,7 +14,7 @@ import re
 
 from ...records import Document, Evaluation, KeyAction, ManagementResponse, Recommendation, Span
 from ...vocab import scheme
-from ..text import key_action_from_row, problem
+from ..text import key_action_from_row, last_text_index, problem
 from ..fields import DEADLINE, YEARS
 
 REC = re.compile(r"\bRecommendation\s*(?:No\.?\s*)?(?P<num>\d+(?:\.\d+)*)?\s*:")
@@ -70,12 +70,14 @@ def read_recommendations(doc: Document, evaluation: Evaluation, lines: list[str]
     if heads and text[:heads[0].start()].strip():
         problem(doc, "warning", page.line(0), "text before the first recommendation kept nowhere: "
                 + repr(text[:heads[0].start()].strip()[:60]))
+    # The document's last line, when this page reaches it: a row ending there may be cut.
+    last_line = last_text_index(lines) + 1 if stop > last_text_index(lines) else None
     for k, head in enumerate(heads):
         end = heads[k + 1].start() if k + 1 < len(heads) else len(text)
-        _recommendation(doc, evaluation, page, head, end)
+        _recommendation(doc, evaluation, page, head, end, last_line)
 
 
-def _recommendation(doc, evaluation, page: _Text, head: re.Match, end: int) -> None:
+def _recommendation(doc, evaluation, page: _Text, head: re.Match, end: int, last_line: int | None) -> None:
     text = page.text
     response = RESPONSE.search(text, head.end(), end)
     heading = HEADING.search(text, response.end() if response else head.end(), end)
@@ -98,13 +100,15 @@ def _recommendation(doc, evaluation, page: _Text, head: re.Match, end: int) -> N
     if heading is None:
         problem(doc, "warning", page.line(response_start), f"management response to {name} has no key actions")
         return
-    rec.response.key_actions = _rows(doc, page, heading.end(), end, bool(heading.group("comments")))
+    rec.response.key_actions = _rows(doc, page, heading.end(), end, bool(heading.group("comments")), last_line)
     if not rec.response.key_actions:
         problem(doc, "warning", page.line(heading.start()), f"management response to {name} has no key actions")
 
 
-def _rows(doc: Document, page: _Text, start: int, end: int, with_comments: bool) -> list[KeyAction]:
-    """Rows split at their statuses; each row is then read like any key-action row."""
+def _rows(doc: Document, page: _Text, start: int, end: int, with_comments: bool,
+          last_line: int | None) -> list[KeyAction]:
+    """Rows split at their statuses; each row is then read like any key-action row, the
+    one that ends on the document's last line (`last_line`) as perhaps cut there."""
     text = page.text
     statuses = scheme("key-action-status")
     bounds: list[tuple[int, int]] = []
@@ -135,7 +139,8 @@ def _rows(doc: Document, page: _Text, start: int, end: int, with_comments: bool)
     for begin, stop in bounds:
         row = _squash(text[begin:stop])
         if row:
-            actions.append(key_action_from_row(doc, len(actions) + 1, page.span(begin, stop), row))
+            span = page.span(begin, stop)
+            actions.append(key_action_from_row(doc, len(actions) + 1, span, row, at_end=span.end == last_line))
     return actions
 
 

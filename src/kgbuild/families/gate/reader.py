@@ -72,6 +72,7 @@ class GateReader:
         current: Recommendation | None = None
         field_name: str | None = None       # the text field a continuation line extends
         in_actions = False
+        response_line_at: int | None = None    # the current recommendation's 'Management Response:' line
         last = last_text_index(lines)
         for index in range(first_rec, len(lines)):
             line_no, line = index + 1, lines[index]
@@ -83,12 +84,24 @@ class GateReader:
                 value = match.group("value").strip()
                 if label.startswith("recommendation"):
                     current = self._close_and_open(doc, evaluation, current, line_no, value, match.group("num"))
-                    field_name, in_actions = "text", False
+                    field_name, in_actions, response_line_at = "text", False, None
                     continue
                 in_actions = False
-                if label == "management response":
-                    current.response = ManagementResponse(Span(line_no, line_no), text=value or None)
+                if label == "management response" and current.response is not None and current.response.key_actions:
+                    problem(doc, "warning", line_no, "a second management response after the key actions of "
+                            f"recommendation {current.number or current.ordinal} (line {current.span.start}): "
+                            "read as the response to a recommendation of its own, whose heading is missing")
+                    current = self._close_and_open(doc, evaluation, current, line_no, "", None, warn_blank=False)
+                    response_line_at = None
+                if label == "management response" and response_line_at is not None:
+                    problem(doc, "warning", line_no, "a second 'Management Response:' line in recommendation "
+                            f"{current.number or current.ordinal} (the first at line {response_line_at}); "
+                            "its text is added to the response")
+                    self._continue(current, "response", value)
                     field_name = "response"
+                elif label == "management response":
+                    self._response(current, line_no).text = value or None
+                    response_line_at, field_name = line_no, "response"
                 elif label == "description":
                     current.description = value or None
                     field_name = "description"
@@ -212,7 +225,7 @@ class GateReader:
 
     # -- structure ------------------------------------------------------------------------
 
-    def _close_and_open(self, doc, evaluation, current, line_no, text, number):
+    def _close_and_open(self, doc, evaluation, current, line_no, text, number, warn_blank=True):
         if current is not None:
             if current.response is None:
                 problem(doc, "warning", current.span.start, "recommendation has no management response")
@@ -220,7 +233,7 @@ class GateReader:
                 problem(doc, "warning", current.span.start, "management response has no key actions")
         if text is None:
             return None
-        if not text:
+        if not text and warn_blank:
             problem(doc, "warning", line_no, "recommendation with no text")
         rec = Recommendation(len(evaluation.recommendations) + 1, Span(line_no, line_no), text, number=number)
         evaluation.recommendations.append(rec)
