@@ -26,6 +26,8 @@ def test_one_query_per_competency_question():
     assert [name[:4] for name in QUESTIONS] == [f"cq{n:02d}" for n in range(1, 16)]
     for name in QUESTIONS:
         assert QUERIES[name].title and QUERIES[name].description
+    # Each says which graphs it reads: the union, made explicit with FROM on a server.
+    assert all("union of the build's named graphs" in q.dataset for q in QUERIES.values())
     assert len(CHECKS) >= 5
 
 

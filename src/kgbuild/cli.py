@@ -23,6 +23,15 @@ def _echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _writable_file(path: Path) -> None:
+    """Fail before any work when an output file's folder cannot be written."""
+    from .build import check_writable
+    try:
+        check_writable(path.parent)
+    except OSError as exc:
+        raise Failure(str(exc)) from None
+
+
 def _built_graph(path: Path | None):
     """The built store, opened read-only (no re-parsing), or the graph file given with --input
     loaded into a store in memory."""
@@ -74,7 +83,7 @@ class _Group(click.Group):
                 import traceback
                 traceback.print_exc()
             _echo_err(f"kgbuild: internal error: {type(exc).__name__}: {exc} "
-                      "(set KGBUILD_DEBUG=1 to see where)")
+                      "(a bug of kgbuild: please report it; KGBUILD_DEBUG=1 shows where)")
             sys.exit(EXIT_FAILURE)
 
 
@@ -147,10 +156,12 @@ def build(sources: Path | None, out: Path | None, quiet: bool, no_align: bool, n
 def export(fmt: str, output: Path | None, input_path: Path | None) -> None:
     """Export the built graph in a standard RDF syntax."""
     from .export import serialize
+    from .store import write_atomically
+    if output:
+        _writable_file(output)
     text = serialize(_built_graph(input_path), fmt)
     if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        write_atomically(output, text.encode("utf-8"))
         _echo_err(f"wrote {output}")
     else:
         click.echo(text, nl=False)
@@ -196,9 +207,16 @@ def validate(input_path: Path | None, report: Path | None, engine: str) -> None:
     from . import project
     from .build import VALIDATION_REPORT
     from .validate import format_report, validate as run_validation
-    outcome = run_validation(_built_graph(input_path), engine=engine)
-    click.echo(format_report(outcome))
     report = report or (input_path.parent if input_path else project.current().build_dir) / VALIDATION_REPORT
+    _writable_file(report)
+    store = _built_graph(input_path)
+    if not store.graph_names():
+        # A Turtle or N-Triples export is the union of the graphs: ontology, vocabularies and
+        # data in one, which the shapes cannot tell apart.
+        raise Failure(f"{input_path}: holds no named graphs (a triple export is the union of them); validate "
+                      "the build's store, or its N-Quads or TriG export")
+    outcome = run_validation(store, engine=engine)
+    click.echo(format_report(outcome))
     outcome.write(report)
     _echo_err(f"wrote {report}")
     sys.exit(EXIT_DATA_ERRORS if outcome.violations else EXIT_OK)

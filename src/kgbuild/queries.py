@@ -5,11 +5,16 @@ Each file starts with comment lines:
     # title: …
     # description: …
     # param: NAME (TYPE) = DEFAULT -- what it is
+    # dataset: the graphs it reads
 Types: sdg (a target or goal code -> its official IRI), agency (a UN entity by acronym or
 name -> its IRI), resource (an IRI, or a path relative to the base IRI), date (xsd:date),
 integer (xsd:integer), string (plain literal).
-Files named *-violation.rq are checks that must return no rows. A file without a title
-(plain SPARQL given to `kgbuild query --file`) is named after the file.
+Every saved query reads the union of the build's named graphs: the embedded store makes it
+the default graph; on a server, where the default graph is often not that union, the
+runner adds `FROM <g>` for each of the build's graphs (remote.with_dataset), so the text
+stays standard SPARQL 1.1. Files named *-violation.rq are checks that must return no rows.
+A file without a title (plain SPARQL given to `kgbuild query --file`) is named after the
+file.
 
 A broken saved query (no title, a bad parameter line, not UTF-8, not SPARQL) is reported
 with its file:line:col and left out; the others keep working. Updates are refused, and so
@@ -32,7 +37,7 @@ from . import project
 from .namespaces import PREFIXES, base_iri
 from .store import Rows, nt_term, ntriples, turtle
 
-HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+HEADER = re.compile(r"^#\s*(title|description|dataset|param)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>\w+)\s*\((?P<type>\w+)\)\s*=\s*(?P<default>.*?)\s*(?:--\s*(?P<doc>.*))?$")
 TYPES = ("sdg", "agency", "resource", "date", "integer", "string")
 
@@ -57,6 +62,7 @@ class SavedQuery:
     description: str
     params: list[Param] = field(default_factory=list)
     text: str = ""
+    dataset: str = ""
 
     @property
     def is_check(self) -> bool:
@@ -94,7 +100,8 @@ def parse_query_file(path: Path, require_title: bool = True) -> SavedQuery:
             meta[key] = value
     if "title" not in meta and require_title:
         raise QueryError(f"{path}:1:1: saved query has no '# title:' line")
-    query = SavedQuery(path.stem, path, meta.get("title", path.name), meta.get("description", ""), params, text)
+    query = SavedQuery(path.stem, path, meta.get("title", path.name), meta.get("description", ""), params, text,
+                       meta.get("dataset", ""))
     form = query_form(text)
     if form == "update":
         raise QueryError(f"{path}: a SPARQL update; kgbuild only reads the graph (SELECT, ASK, CONSTRUCT, DESCRIBE)")

@@ -1,0 +1,38 @@
+"""Outputs that cannot be written, and inputs that hold nothing to check, are clear errors
+before any work; a rule has one severity wherever it is reported."""
+from __future__ import annotations
+
+from conftest import run_cli
+from pages import gate_page
+
+
+def test_unwritable_outputs_are_refused_before_any_work(full_build, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")      # a file where a folder should be: unwritable, even for root
+    graph = str(full_build.outputs[0])
+    exported = run_cli("export", "-f", "turtle", "-o", str(blocker / "graph.ttl"), "--input", graph)
+    assert exported.returncode == 2 and "output folder is not writable" in exported.stderr
+    validated = run_cli("validate", "--report", str(blocker / "report.ttl"), "--input", graph)
+    assert validated.returncode == 2 and "output folder is not writable" in validated.stderr
+    for result in (exported, validated):
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_validating_a_triple_export_is_refused_not_passed(full_build, tmp_path):
+    exported = tmp_path / "graph.nt"
+    assert run_cli("export", "-f", "nt", "-o", str(exported), "--input", str(full_build.outputs[0])).returncode == 0
+    result = run_cli("validate", "--input", str(exported), "--report", str(tmp_path / "report.ttl"))
+    assert result.returncode == 2 and "holds no named graphs" in result.stderr
+
+
+def test_a_recommendation_without_text_is_a_warning_in_reader_and_validation(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    page = gate_page("Key Actions", "Responsible Deadline Status Comments",
+                     "Review the partnership plan UN Women 2021/06 Completed Done.")
+    (sources / "gate.txt").write_text(page.replace("Recommendation: Strengthen partnerships with civil society.",
+                                                   "Recommendation:"), encoding="utf-8")
+    result = run_cli("build", "--sources", str(sources), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "gate.txt:7: warning: recommendation with no text" in result.stderr
+    assert "0 violations, 1 warnings" in result.stdout + result.stderr
