@@ -405,3 +405,18 @@ def evaluation_summary(doc: Document) -> str:
     if ev.findings:
         parts.append(f"{len(ev.findings)} findings")
     return ", ".join(parts)
+
+
+class EvaluationFamily:
+    """What the evaluation families (GATE, ERC) share beside their readers: the mapping,
+    the summary and the identity; a family names its mapper."""
+    mapper = EvaluationMapper
+
+    def map(self, doc: Document) -> str:
+        return self.mapper(doc).map()
+
+    def summary(self, doc: Document) -> str:
+        return evaluation_summary(doc)
+
+    def identity(self, doc: Document) -> str | None:
+        return evaluation_identity(doc)

@@ -157,13 +157,18 @@ def read_tail(text: str, deadline: str | None, note: str | None, deadline_text: 
         tail.unread = " ".join(filter(None, [tail.unread, rest]))
         return tail
     tail.status_text = match.text
-    rest = rest[match.end:].strip()
+    _justification_and_comment(tail, rest[match.end:])
+    return tail
+
+
+def _justification_and_comment(tail: Tail, rest: str) -> None:
+    """What follows the status: an optional [Justification: …], then the comment."""
+    rest = rest.strip()
     just = JUSTIFICATION.match(rest)
     if just:
         tail.justification = just.group(1) or None
         rest = rest[just.end():].strip()
     tail.comment = rest or None
-    return tail
 
 
 def _deadline_words_as_status(tail: Tail, rest: str) -> bool:
@@ -185,12 +190,7 @@ def _deadline_words_as_status(tail: Tail, rest: str) -> bool:
         tail.deadline_note = note.text
         tail.warnings.append(f"status field {written!r} states a deadline, not a status: read as the "
                              "deadline note; no status")
-    rest = rest[note.end:].strip()
-    just = JUSTIFICATION.match(rest)
-    if just:
-        tail.justification = just.group(1) or None
-        rest = rest[just.end():].strip()
-    tail.comment = rest or None
+    _justification_and_comment(tail, rest[note.end:])
     return True
 
 

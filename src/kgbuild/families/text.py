@@ -10,6 +10,9 @@ from ..parties import split_action_and_party
 from ..vocab import scheme_of_field
 from .fields import NO_STATUS, find_deadline, longer_status_labels, read_tail
 
+# The heading over a key-action table, in every evaluation family's pages.
+KEY_ACTIONS = re.compile(r"^\s*Key Actions\s*:?\s*$", re.IGNORECASE)
+
 NUMBERING = re.compile(r"^\s*(\d+(?:\.\d+)*)[.)]?\s+(?=\S)")
 PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)")
 

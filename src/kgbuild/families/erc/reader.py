@@ -20,7 +20,7 @@ import re
 from ...records import Document, Evaluation, Finding, KeyAction, ManagementResponse, Recommendation, Span
 from ..fields import find_deadline, looks_like_row_end
 from ..page import country_code, country_codes_of_list, is_chrome
-from ..text import PERIOD, key_action_from_row, last_text_index, problem
+from ..text import KEY_ACTIONS, PERIOD, key_action_from_row, last_text_index, problem
 from . import tables, template
 
 REC_HEAD = re.compile(
@@ -31,7 +31,6 @@ RESPONSE_HEAD = re.compile(r"^\s*Management Response\s*:\s*(.*)$", re.IGNORECASE
 # Any whitespace between words: PDF renderings write NBSP for some spaces.
 STAMPS = re.compile(r"\[\s*Added\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\]"
                     r"(?:\s*\[\s*Last\s+Updated\s*:\s*(\d{4})/(\d{2})/(\d{2})\s*\])?", re.IGNORECASE)
-KEY_ACTIONS = re.compile(r"^\s*Key Actions\s*:?\s*$", re.IGNORECASE)
 COLUMNS = re.compile(r"^\s*Key Action\s+Responsible\s+Due\s?Date\s+Status", re.IGNORECASE)
 FOOTER = re.compile(r"^\s*(Latest\s+Evaluations|Contact\s+us)\s*$", re.IGNORECASE)
 EVALUATION_PARTS = re.compile(r"^\s*(Findings|Recommendations)\s*$")

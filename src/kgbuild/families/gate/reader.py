@@ -13,14 +13,13 @@ import re
 from ...records import Document, Evaluation, ManagementResponse, Recommendation, Span
 from ..fields import looks_like_row_end
 from ..page import country_code, is_chrome
-from ..text import PERIOD, country_codes, key_action_from_row, last_text_index, problem, split_list
+from ..text import KEY_ACTIONS, PERIOD, country_codes, key_action_from_row, last_text_index, problem, split_list
 
 FIELD = re.compile(
     r"^(?P<label>Recommendation(?:\s+(?P<num>\d+(?:\.\d+)*))?|Management Response Category|"
     r"Management Response|Description|Thematic Areas?|Operating Principles?|"
     r"Organi[sz]ational Priorit(?:y|ies)|UNEG Criteri(?:a|on))\s*:\s?(?P<value>.*)$",
     re.IGNORECASE)
-KEY_ACTIONS = re.compile(r"^\s*Key Actions\s*:?\s*$", re.IGNORECASE)
 COLUMNS = re.compile(r"^\s*Responsible\s+Deadline\s+Status(\s+Comments?)?\s*$", re.IGNORECASE)
 HEADER_VALUE = re.compile(r"^\s*:\s*(.*)$")
 OFFICE = re.compile(r"^(?P<place>[^,(]+?)\s*\((?P<kind>M?CO|RO|HQ)\)\s*$")
