@@ -36,3 +36,23 @@ def test_a_recommendation_without_text_is_a_warning_in_reader_and_validation(tmp
     assert result.returncode == 0, result.stdout + result.stderr
     assert "gate.txt:7: warning: recommendation with no text" in result.stderr
     assert "0 violations, 1 warnings" in result.stdout + result.stderr
+
+
+def test_a_build_into_an_unwritable_folder_stops_before_reading(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    result = run_cli("build", "--out", str(blocker / "out"))
+    assert result.returncode == 2 and "output folder is not writable" in result.stderr
+    assert "read " not in result.stdout and "Traceback" not in result.stderr
+
+
+def test_the_tools_own_exports_can_be_queried(full_build, tmp_path):
+    graph = str(full_build.outputs[0])
+    on_store = run_cli("query", "cq13-units-with-open-actions", "-f", "csv", "--input", graph)
+    assert on_store.returncode == 0
+    for fmt, suffix in (("trig", "trig"), ("turtle", "ttl"), ("jsonld", "jsonld"), ("nt", "nt")):
+        exported = tmp_path / f"graph.{suffix}"
+        assert run_cli("export", "-f", fmt, "-o", str(exported), "--input", graph).returncode == 0
+        answered = run_cli("query", "cq13-units-with-open-actions", "-f", "csv", "--input", str(exported))
+        assert answered.returncode == 0, (fmt, answered.stderr)
+        assert answered.stdout == on_store.stdout, fmt
