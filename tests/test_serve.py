@@ -238,6 +238,8 @@ def test_base_url_moves_the_served_path(store_dir, key_action):
     assert client.get("/data/" + rest).status_code == 200
     page = client.get("/data/" + rest, headers={"Accept": "text/html"}).text
     assert 'href="/data/' in page and f'href="{served_path(key_action)}"' not in page
+    description = Graph().parse(data=client.get("/sparql").text, format="turtle")
+    assert (URIRef("https://kg.example.org/sparql"), URIRef(SD + "endpoint"), None) in description
 
 
 # -- saved queries ------------------------------------------------------------------------------

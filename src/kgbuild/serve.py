@@ -491,7 +491,8 @@ def create_app(store_dir: Path, timeout: float = 10, max_rows: int = 10_000, bas
         elif "update" in params:
             raise Refused(400, "this endpoint is read-only: SPARQL updates are refused")
         if text is None:
-            endpoint = (public.split(mount)[0] if base_url else str(request.base_url).rstrip("/")) + "/sparql"
+            host = urlsplit(public) if base_url else urlsplit(str(request.base_url))
+            endpoint = f"{host.scheme}://{host.netloc}/sparql"
             return await in_worker(service_description, store_dir, endpoint)
         form = query_form(text)
         if form is None:
