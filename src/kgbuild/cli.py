@@ -365,35 +365,12 @@ def _answer_query(saved, given, fmt, input_path, max_rows, allow_service, remote
 
 
 def _run_limited(function, args: tuple, timeout: float):
-    """function(*args) in a forked child, stopped after `timeout` seconds or on Ctrl-C.
-
-    A forked child is the one way to stop a query that is inside the engine (no Python
-    code runs there to notice a deadline); the parent opens no store, so nothing is shared."""
-    import multiprocessing
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-
-    def child():
-        try:
-            send.send(function(*args))
-        finally:
-            send.close()
-    process = context.Process(target=child, daemon=True)
-    process.start()
-    send.close()
+    """function(*args) in a forked child, stopped after `timeout` seconds or on Ctrl-C."""
+    from .worker import WorkerError, run_limited
     try:
-        if not receive.poll(timeout):
-            process.kill()
-            raise Failure(f"query stopped after {timeout:g} s (--timeout)")
-        try:
-            return receive.recv()
-        except EOFError:
-            raise Failure("the query process ended without an answer (out of memory?)") from None
-    except KeyboardInterrupt:
-        process.kill()
-        raise
-    finally:
-        process.join(1)
+        return run_limited(function, args, timeout)
+    except WorkerError as exc:
+        raise Failure(str(exc)) from None
 
 
 @main.command()
@@ -473,6 +450,40 @@ def publish(endpoint: str, graph_store: str | None, update_endpoint: str | None,
         sys.exit(EXIT_DATA_ERRORS)
     click.echo("every graph's count on the server equals the local store's")
 
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a query may run before it is stopped (answered 503).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Results with more rows than this are an error (400), never cut short.")
+@click.option("--input", "input_path", type=click.Path(path_type=Path, file_okay=False),
+              help="Store folder to serve instead of the built store (data/build/store).")
+@click.option("--base-url", metavar="URL", help="Public address the base IRI is served under (e.g. where "
+              "w3id.org redirects to); its path is where resources are served. Default: the base IRI.")
+def serve(host: str, port: int, timeout: float, max_rows: int, input_path: Path | None, base_url: str | None) -> None:
+    """Serve the built store read-only: a SPARQL 1.1 endpoint (/sparql), the dataset
+    description (/.well-known/void), the saved queries (/queries) and every resource
+    under the base IRI's path, by content negotiation. Needs the `serve` extra."""
+    from . import project
+    from .build import STORE_DIR
+    from .store import StoreError
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise Failure("kgbuild serve needs the serve extra: pip install 'kgbuild[serve]'") from None
+    from .serve import serve as run_server
+    store_dir = input_path or project.current().build_dir / STORE_DIR
+    if not store_dir.is_dir():
+        raise Failure(f"{store_dir}: no built store; run `kgbuild build` first")
+    _echo_err(f"serving {store_dir} at http://{host}:{port}/sparql (Ctrl-C stops)")
+    try:
+        run_server(store_dir, host, port, timeout, max_rows, base_url)
+    except StoreError as exc:
+        raise Failure(str(exc)) from exc
 
 if __name__ == "__main__":
     main()
