@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 
 from .namespaces import PREFIXES, base_iri
 
