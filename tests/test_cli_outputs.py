@@ -56,3 +56,10 @@ def test_the_tools_own_exports_can_be_queried(full_build, tmp_path):
         answered = run_cli("query", "cq13-units-with-open-actions", "-f", "csv", "--input", str(exported))
         assert answered.returncode == 0, (fmt, answered.stderr)
         assert answered.stdout == on_store.stdout, fmt
+
+
+def test_a_store_opened_read_only_closes_cleanly(full_build):
+    from kgbuild.store import OxigraphStore
+    store = OxigraphStore(full_build.outputs[0].parent / "store", read_only=True)
+    assert store.count() > 0
+    store.close()      # nothing to write: no error

@@ -107,6 +107,7 @@ class OxigraphStore:
         import pyoxigraph as ox
         self._ox = ox
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -175,7 +176,7 @@ class OxigraphStore:
             self._store.optimize()
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:   # a read-only store has nothing to write
             self._store.flush()
 
     # -- reading --------------------------------------------------------------------------
