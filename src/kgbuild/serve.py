@@ -1,6 +1,9 @@
 """`kgbuild serve`: the built store as a read-only SPARQL 1.1 endpoint with dereferenceable IRIs.
 
 Endpoints (all GET unless said):
+  /                    the query page: an editor, the saved queries as examples, results as a
+                       table linking to the resource pages and as a bar chart for counts.
+  /static/…            the page's script and style, and CodeMirror 5 (vendored, MIT).
   /sparql              SPARQL 1.1 Protocol query (GET ?query=, POST form or
                        application/sparql-query); without a query, the Service Description.
   /.well-known/void    the dataset description (graph/description) as Turtle.
@@ -49,6 +52,7 @@ SAVED_FORMATS = {"json": RESULTS_JSON, "csv": CSV, "tsv": TSV, "table": HTML,
 PREFIX_MAP = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
+STATIC = Path(__file__).parent / "static"
 LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel")
 
 
@@ -330,7 +334,7 @@ def resource_page(iri: str, own: list[tuple], provenance: list[tuple], labels: l
         *rows, "</table>",
         "<p>Also as <a href=\"?format=turtle\">Turtle</a>, <a href=\"?format=ntriples\">N-Triples</a>, "
         "<a href=\"?format=jsonld\">JSON-LD</a>; <a href=\"/sparql\">SPARQL endpoint</a>, "
-        "<a href=\"/queries\">saved queries</a>.</p>",
+        "<a href=\"/queries\">saved queries</a>, <a href=\"/\">query page</a>.</p>",
         "</body></html>", ""])
 
 
@@ -385,7 +389,7 @@ def _results_page(saved, results: dict, links: Links) -> str:
 def catalog_entries() -> list[dict]:
     from .queries import catalog
     return [{"name": q.name, "title": q.title, "description": q.description, "form": q.form,
-             "check": q.is_check, "parameters": [{"name": p.name, "type": p.type, "default": p.default,
+             "check": q.is_check, "sparql": q.text, "parameters": [{"name": p.name, "type": p.type, "default": p.default,
                                                   "description": p.doc} for p in q.params]}
             for q in catalog().values()]
 
@@ -400,7 +404,16 @@ def catalog_page(entries: list[dict]) -> str:
                      f'<code>{html.escape(entry["name"])}</code><br>{html.escape(entry["description"])}<br>'
                      f'{fields}<input type="hidden" name="format" value="table"><button>run</button></form></li>')
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Saved queries</title></head>'
-            f'<body><h1>Saved queries</h1><ul>{"".join(items)}</ul></body></html>\n')
+            f'<body><h1>Saved queries</h1><p>Also on the <a href="/">query page</a>.</p>'
+            f'<ul>{"".join(items)}</ul></body></html>\n')
+
+
+def query_page(links: Links) -> str:
+    """The query page (static/query.html) told the base IRI and its served path, so its
+    script links result IRIs to the resource pages as the server's own pages do."""
+    page = (STATIC / "query.html").read_text(encoding="utf-8")
+    return (page.replace("__BASE__", html.escape(links.base))
+            .replace("__MOUNT__", html.escape(links.mount or "")))
 
 
 # -- the app ---------------------------------------------------------------------------------
@@ -412,7 +425,8 @@ def create_app(store_dir: Path, timeout: float = 10, max_rows: int = 10_000, bas
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import Response
-    from starlette.routing import Route
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
 
     from . import queries as _queries   # noqa: F401 - imported before forking, not in each child
     from .store import StoreError
@@ -563,7 +577,14 @@ def create_app(store_dir: Path, timeout: float = 10, max_rows: int = 10_000, bas
             return plain(500, str(exc))
         return plain(500, f"internal error: {type(exc).__name__}")
 
-    routes = [Route("/sparql", sparql, methods=["GET", "POST"]),
+    page = query_page(links)
+
+    async def front(request: Request) -> Response:
+        return Response(page, media_type=HTML)
+
+    routes = [Route("/", front),
+              Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+              Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/.well-known/void", void),
               Route("/queries", query_list),
               Route("/queries/{name}", saved_query),
