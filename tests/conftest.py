@@ -1,6 +1,7 @@
 """Shared fixtures. Tests run the repository's real ontology, vocabularies and sources."""
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,41 @@ def mr_build(mr_sources, tmp_path_factory):
     """Read, map and align the management responses (no reasoning, no validation)."""
     from kgbuild.build import build
     return build(mr_sources, tmp_path_factory.mktemp("mr-build"), reason=False, validate=False)
+
+
+@contextlib.contextmanager
+def serving(store_dir: Path):
+    """`kgbuild serve` on a free loopback port over `store_dir`, for a test: yields its
+    address once it answers, and stops the process at the end."""
+    import socket
+    import time
+    import urllib.request
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "kgbuild.cli", "serve", "--input", str(store_dir),
+                                "--port", str(port), "--timeout", "60"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    address = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(address + "/sparql", timeout=5) as reply:
+                    reply.read()
+                break
+            except OSError:
+                assert process.poll() is None, process.communicate()[1]
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+        yield address
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -19,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
+from conftest import serving
 from starlette.testclient import TestClient  # noqa: E402
 
 from kgbuild.namespaces import KGB, OA, base_iri  # noqa: E402
@@ -273,31 +271,13 @@ def test_a_saved_query_runs_with_its_parameters(client, store):
 
 # -- a real server --------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_a_real_server_answers_every_saved_query_as_the_local_store(store_dir, store):
     from kgbuild.queries import bindings, catalog
     from kgbuild.remote import RemoteStore
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "kgbuild.cli", "serve", "--input", str(store_dir),
-                               "--port", str(port), "--timeout", "60"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    endpoint = f"http://127.0.0.1:{port}/sparql"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(endpoint, timeout=5) as reply:
-                    assert b"sd:Service" in reply.read()
-                break
-            except OSError:
-                assert server.poll() is None, server.communicate()[1]
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.3)
+    with serving(store_dir) as address:
+        endpoint = f"{address}/sparql"
+        with urllib.request.urlopen(endpoint, timeout=5) as reply:
+            assert b"sd:Service" in reply.read()
         remote = RemoteStore(endpoint)
         assert remote.graph_names() == store.graph_names()
         for query in catalog().values():
@@ -309,10 +289,3 @@ def test_a_real_server_answers_every_saved_query_as_the_local_store(store_dir, s
         # the server's own formats, without FROM clauses
         with urllib.request.urlopen(endpoint + "?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=10) as reply:
             assert json.loads(reply.read())["boolean"] is True
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +15,7 @@ import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
+from conftest import serving
 from starlette.testclient import TestClient  # noqa: E402
 
 from kgbuild.namespaces import base_iri  # noqa: E402
@@ -100,38 +98,10 @@ def _browser_paths() -> tuple[str, str] | str:
     return chromium, driver
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(store_dir):
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "kgbuild.cli", "serve", "--input", str(store_dir),
-                                "--port", str(port), "--timeout", "60"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    address = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(address + "/", timeout=5) as reply:
-                    assert reply.status == 200
-                break
-            except OSError:
-                assert process.poll() is None, process.communicate()[1]
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.3)
+    with serving(store_dir) as address:
         yield address
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
