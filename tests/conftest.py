@@ -51,6 +51,19 @@ def mr_build(mr_sources, tmp_path_factory):
     return build(mr_sources, tmp_path_factory.mktemp("mr-build"), reason=False, validate=False)
 
 
+@pytest.fixture(scope="session")
+def store_dir(full_build) -> Path:
+    """The seed build's store folder, as `kgbuild build` leaves it."""
+    return full_build.outputs[0].parent / "store"
+
+
+@pytest.fixture(scope="session")
+def store(store_dir):
+    """The seed build's store, opened read-only as the query commands and the server do."""
+    from kgbuild.store import OxigraphStore
+    return OxigraphStore(store_dir, read_only=True)
+
+
 @contextlib.contextmanager
 def serving(store_dir: Path):
     """`kgbuild serve` on a free loopback port over `store_dir`, for a test: yields its

@@ -8,7 +8,6 @@ import io
 import json
 import time
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,16 +23,6 @@ from kgbuild.store import OxigraphStore  # noqa: E402
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-@pytest.fixture(scope="module")
-def store_dir(full_build) -> Path:
-    return full_build.outputs[0].parent / "store"
-
-
-@pytest.fixture(scope="module")
-def store(store_dir):
-    return OxigraphStore(store_dir, read_only=True)
 
 
 @pytest.fixture(scope="module")

@@ -19,23 +19,12 @@ from conftest import serving
 from starlette.testclient import TestClient  # noqa: E402
 
 from kgbuild.namespaces import base_iri  # noqa: E402
-from kgbuild.store import OxigraphStore  # noqa: E402
 
 CHART_QUERY = "cq05-action-status-counts"      # a count per status: the last column is a number
 LINK_QUERY = "cq01-actions-supporting-target"  # key actions: IRIs under the base
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--window-size=1400,1000")
-
-
-@pytest.fixture(scope="module")
-def store_dir(full_build) -> Path:
-    return full_build.outputs[0].parent / "store"
-
-
-@pytest.fixture(scope="module")
-def store(store_dir):
-    return OxigraphStore(store_dir, read_only=True)
 
 
 def served_path(iri: str) -> str:
