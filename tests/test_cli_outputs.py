@@ -63,3 +63,12 @@ def test_a_store_opened_read_only_closes_cleanly(full_build):
     store = OxigraphStore(full_build.outputs[0].parent / "store", read_only=True)
     assert store.count() > 0
     store.close()      # nothing to write: no error
+
+
+def test_a_server_address_that_is_no_url_is_named(full_build):
+    published = run_cli("publish", "--endpoint", "notaurl", "--input", str(full_build.outputs[0]))
+    assert published.returncode == 2 and "--endpoint 'notaurl': not an http(s) URL" in published.stderr
+    queried = run_cli("query", "cq05-action-status-counts", "--endpoint", "ftp://example.org/q")
+    assert queried.returncode == 2 and "not an http(s) URL" in queried.stderr
+    for result in (published, queried):
+        assert "internal error" not in result.stderr

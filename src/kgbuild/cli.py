@@ -23,6 +23,14 @@ def _echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _check_urls(**urls: str | None) -> None:
+    """Server addresses must be http(s) URLs: say which option is wrong before any work."""
+    from urllib.parse import urlsplit
+    for option, url in urls.items():
+        if url is not None and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+            raise Failure(f"--{option.replace('_', '-')} {url!r}: not an http(s) URL (e.g. http://127.0.0.1:7878/query)")
+
+
 def _writable_file(path: Path) -> None:
     """Fail before any work when an output file's folder cannot be written."""
     from .build import check_writable
@@ -322,6 +330,7 @@ def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fm
         raise Failure(str(exc)) from exc
     if endpoint and input_path:
         raise Failure("give --endpoint or --input, not both")
+    _check_urls(endpoint=endpoint)
     if password_env and password_env not in os.environ:
         raise Failure(f"--password-env {password_env}: no such environment variable")
     remote = (endpoint, user, os.environ.get(password_env) if password_env else None) if endpoint else None
@@ -423,6 +432,7 @@ def publish(endpoint: str, graph_store: str | None, update_endpoint: str | None,
     from .build import REPORT
     from .publish import publish as send
     from .remote import RemoteError
+    _check_urls(endpoint=endpoint, graph_store=graph_store, update=update_endpoint)
     password = None
     if password_env:
         if password_env not in os.environ:
