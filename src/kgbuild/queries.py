@@ -35,7 +35,7 @@ from rdflib.namespace import RDFS, SKOS, XSD
 
 from . import project
 from .namespaces import PREFIXES, base_iri
-from .store import Rows, nt_term, ntriples, turtle
+from .store import SPARQL_TOKENS, Rows, nt_term, ntriples, turtle
 
 HEADER = re.compile(r"^#\s*(title|description|dataset|param)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>\w+)\s*\((?P<type>\w+)\)\s*=\s*(?P<default>.*?)\s*(?:--\s*(?P<doc>.*))?$")
@@ -113,11 +113,19 @@ def parse_query_file(path: Path, require_title: bool = True) -> SavedQuery:
     return query
 
 
-def _code_only(text: str) -> str:
+def _not_words(match: re.Match) -> bool:
+    return any(match.group(g) for g in ("iri", "long", "string", "comment"))
+
+
+def code_only(text: str) -> str:
     """The query text with comments, strings and IRIs blanked out (same length), so keyword
-    tests see only SPARQL words."""
-    pattern = re.compile(r'#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>"{}|^`\\\s]*>')
-    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+    tests see only SPARQL words. The tokens are those `store.substitute` reads."""
+    return SPARQL_TOKENS.sub(lambda m: " " * len(m.group(0)) if _not_words(m) else m.group(0), text)
+
+
+def without_comments(sparql: str) -> str:
+    """The query without its comments (strings and IRIs untouched)."""
+    return SPARQL_TOKENS.sub(lambda m: "" if m.group("comment") else m.group(0), sparql)
 
 
 FORMS = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
@@ -126,7 +134,7 @@ FORMS = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|C
 
 def query_form(text: str) -> str | None:
     """select, ask, construct, describe, update, or None: the first form keyword of the text."""
-    m = FORMS.search(_code_only(text))
+    m = FORMS.search(code_only(text))
     if m is None:
         return None
     word = m.group(1).lower()
@@ -134,7 +142,7 @@ def query_form(text: str) -> str | None:
 
 
 def uses_service(text: str) -> bool:
-    return re.search(r"\bSERVICE\b", _code_only(text), re.IGNORECASE) is not None
+    return re.search(r"\bSERVICE\b", code_only(text), re.IGNORECASE) is not None
 
 
 def syntax_error(text: str) -> str | None:

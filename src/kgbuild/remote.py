@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from rdflib import BNode, Literal, URIRef
 
 from .namespaces import graph_iri
+from .queries import without_comments
 from .store import Rows, StoreError, TooManyRows, substitute
 
 
@@ -41,6 +42,7 @@ def run_sparql(endpoint: str, sparql: str, user: str | None = None, password: st
 
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
     client = _wrapper(endpoint, user, password, "POST")
+    # SPARQLWrapper guesses a query's form from its words: 'dropped' in a comment made an update.
     client.setQuery(without_comments(sparql))
     try:
         if update:
@@ -54,16 +56,6 @@ def run_sparql(endpoint: str, sparql: str, user: str | None = None, password: st
         raise RemoteError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
         raise RemoteError(f"{endpoint}: cannot reach the server ({getattr(exc, 'reason', exc)})") from None
-
-
-TOKENS = re.compile(r'(#[^\n]*)|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>"{}|^`\\\s]*>')
-
-
-def without_comments(sparql: str) -> str:
-    """The query without its comments (strings and IRIs untouched). SPARQLWrapper guesses a
-    query's form from its words, and 'dropped' or 'addresses' in a comment made it send a
-    query as an update."""
-    return TOKENS.sub(lambda m: "" if m.group(1) else m.group(0), sparql)
 
 
 def _first_line(exc: Exception) -> str:
@@ -87,8 +79,8 @@ def with_dataset(sparql: str, graphs: Sequence[str]) -> str:
     """`sparql` with `FROM <g>` for each graph before its outermost WHERE (or its first
     group, the WHERE keyword being optional): the default graph becomes the merge of
     `graphs` on any server. A CONSTRUCT template's braces are skipped."""
-    from .queries import _code_only
-    code = _code_only(sparql)
+    from .queries import code_only
+    code = code_only(sparql)
     depth, at, previous = 0, None, ""
     for token in re.finditer(r"[{}]|[A-Za-z_]+", code):
         word = token.group(0)

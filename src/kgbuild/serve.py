@@ -167,7 +167,7 @@ def run_protocol_query(store_dir: Path, sparql: str, form: str, media: str, max_
     (default-graph-uri, named-graph-uri)."""
     import pyoxigraph as ox
 
-    from .queries import _code_only
+    from .queries import code_only
     from .store import from_ox
     try:
         engine = ox.Store.read_only(str(store_dir))   # checked by create_app
@@ -176,7 +176,7 @@ def run_protocol_query(store_dir: Path, sparql: str, form: str, media: str, max_
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
             if named_graphs:
                 options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        elif not re.search(r"\bFROM\b", _code_only(sparql), re.IGNORECASE):
+        elif not re.search(r"\bFROM\b", code_only(sparql), re.IGNORECASE):
             options["use_default_graph_as_union"] = True
         result = engine.query(sparql, **options)
         if form == "ask":

@@ -331,7 +331,7 @@ class OxigraphStore:
 
 
 # What a variable may not be confused with: IRIs, strings (short and long) and comments.
-_SPARQL_TOKENS = re.compile(
+SPARQL_TOKENS = re.compile(
     r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)|(?P<long>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\')'
     r'|(?P<string>"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')|(?P<comment>#[^\n]*)'
     r'|(?P<var>[?$](?P<name>[A-Za-z_][A-Za-z0-9_]*))'
@@ -361,7 +361,7 @@ def substitute(sparql: str, terms: dict[str, object]) -> str:
         if clause == "projection":
             return f"({term} AS ?{name})"
         return f"({term})" if clause == "modifier" else term
-    return _SPARQL_TOKENS.sub(replace, sparql)
+    return SPARQL_TOKENS.sub(replace, sparql)
 
 
 def turtle(triples: Iterable[tuple], prefixes: dict[str, str]) -> bytes:
