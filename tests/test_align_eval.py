@@ -13,6 +13,7 @@ from kgbuild.align_eval import (
     LabelledItem,
     Result,
     bootstrap_interval,
+    cross_validated_loss,
     fit,
     load_labelled,
     outcomes,
@@ -125,6 +126,26 @@ def test_saved_model_is_the_fit_on_the_dev_split():
     assert refit["intercept"] == pytest.approx(saved["intercept"], abs=1e-4)
     assert refit["trained_on"]["items"] == sum(i.split == "dev" for i in items)
     assert fit([i for i in items if i.split == "dev"])["coef"] == refit["coef"]     # test items change nothing
+    # the regularisation strength is the grid's least cross-validated log-loss, as recorded
+    losses = {float(c): loss for c, loss in refit["regularisation"]["cross-validated log-loss"].items()}
+    assert refit["regularisation"]["C"] == min(losses, key=losses.get)
+    assert refit["regularisation"] == saved["regularisation"]
+
+
+def test_cross_validated_loss_prefers_the_fit_that_generalises():
+    """On candidates whose label follows one feature and a second feature is noise, a model
+    regularised nearly to a constant loses more on held-out items than a moderate one, and
+    the loss of the folds is the same on every run."""
+    import numpy as np
+    rng = np.random.default_rng(7)
+    signal = rng.random(200)
+    rows = [[s, n] for s, n in zip(signal.tolist(), rng.random(200).tolist())]
+    labels = [int(s + 0.2 * rng.standard_normal() > 0.5) for s in signal.tolist()]
+    groups = [i // 2 for i in range(200)]            # two candidates per item
+    moderate = cross_validated_loss(rows, labels, groups, 1.0)
+    assert cross_validated_loss(rows, labels, groups, 1e-4) > moderate + 0.05
+    assert moderate == cross_validated_loss(rows, labels, groups, 1.0)
+    assert 0.0 < moderate < np.log(2)
 
 
 def test_no_target_cue_keeps_a_generic_management_action_unaligned(tmp_path):
