@@ -1,4 +1,4 @@
-"""The pipeline: read -> map -> align -> validate -> reason -> describe -> write, each stage
+"""The pipeline: read -> map -> align -> validate -> reason -> summarize -> describe -> write, each stage
 a function that returns a `StageResult` (counts, seconds, problems). Validation never looks at the
 entailments, so it runs before reasoning adds them and needs no copy of the data graphs.
 
@@ -16,6 +16,7 @@ Named graphs:
   graph/source/<document>    what was read from one document
   graph/inferred/alignment   proposed SDG targets and outcomes of recommendations and actions
   graph/inferred/reasoning   OWL 2 RL entailments
+  graph/inferred/summary     tallies, open markers and sort ranks the saved queries read
   graph/description          VoID, DCAT and PROV description of the other graphs
 """
 from __future__ import annotations
@@ -292,7 +293,7 @@ def build(sources: Path | None = None, out_dir: Path | None = None,
 def _later_stages(result: BuildResult, store: OxigraphStore, persisting: "_Persist | None", out_dir: Path,
                   store_dir: Path, expected: str, align: bool, reason: bool, validate: bool,
                   progress: Callable[[str], None]) -> None:
-    """align -> validate -> reason -> describe -> write, feeding the persisted store as parts are final."""
+    """align -> validate -> reason -> summarize -> describe -> write, feeding the persisted store as parts are final."""
     write = persisting is not None
     if align:
         from .align_graph import align as run_alignment
@@ -322,6 +323,10 @@ def _later_stages(result: BuildResult, store: OxigraphStore, persisting: "_Persi
         store.remove_graph(graph_iri("inferred", "reasoning"))
     if reason and persisting:
         persisting.add(store, graph_iri("inferred", "reasoning"))
+    from .summary import summarize, summary_graph
+    _run_stage(result, "summarize", lambda: summarize(store), progress)
+    if persisting:
+        persisting.add(store, summary_graph())
     from .describe import describe, description_graph
     _run_stage(result, "describe", lambda: describe(store), progress)
     if persisting:
