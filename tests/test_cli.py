@@ -108,6 +108,10 @@ def test_query_and_stats_open_the_built_store_not_the_nquads(mr_sources, tmp_pat
     assert "responsible," in result.stdout and ",Completed," in result.stdout
     stats = run_cli("stats", "--input", str(tmp_path / "store"))
     assert stats.returncode == 0 and "47  Completed" in stats.stdout
+    # the build's output folder names its store: the same answer
+    from_folder = run_cli("query", "cq05-action-status-counts", "-f", "csv", "--input", str(tmp_path))
+    assert from_folder.returncode == 0, from_folder.stderr
+    assert from_folder.stdout == result.stdout
 
 
 def test_synth_writes_a_corpus_with_its_ground_truth(tmp_path):

@@ -42,16 +42,15 @@ def _writable_file(path: Path) -> None:
 
 def _built_graph(path: Path | None):
     """The built store, opened read-only (no re-parsing), or the graph file given with --input
-    loaded into a store in memory."""
+    loaded into a store in memory. --input may also name a build's output folder (the --out
+    of `kgbuild build`), whose store is then used."""
     from . import project
     from .build import NQUADS, STORE_DIR
     from .store import OxigraphStore, StoreError
     try:
-        if path is None:
-            store_dir = project.current().build_dir / STORE_DIR
-            if store_dir.is_dir():
-                return OxigraphStore(store_dir, read_only=True)
-            path = project.current().build_dir / NQUADS
+        if path is None or (path / STORE_DIR).is_dir() or (path / NQUADS).is_file():
+            build_dir = path or project.current().build_dir
+            path = build_dir / STORE_DIR if (build_dir / STORE_DIR).is_dir() else build_dir / NQUADS
         if path.is_dir():
             return OxigraphStore(path, read_only=True)
         if not path.is_file():
@@ -160,7 +159,7 @@ def build(sources: Path | None, out: Path | None, quiet: bool, no_align: bool, n
               help="RDF syntax. turtle, nt and xml hold the union of all graphs; the others keep named graphs.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output).")
 @click.option("--input", "input_path", type=click.Path(path_type=Path),
-              help="Graph file (or store folder) to read instead of the built store (data/build/store).")
+              help="Graph file, store folder or build folder (the --out of build) to read instead of the built store (data/build/store).")
 def export(fmt: str, output: Path | None, input_path: Path | None) -> None:
     """Export the built graph in a standard RDF syntax."""
     from .export import serialize
@@ -177,7 +176,7 @@ def export(fmt: str, output: Path | None, input_path: Path | None) -> None:
 
 @main.command()
 @click.option("--input", "input_path", type=click.Path(path_type=Path),
-              help="Graph file (or store folder) to read instead of the built store (data/build/store).")
+              help="Graph file, store folder or build folder (the --out of build) to read instead of the built store (data/build/store).")
 def stats(input_path: Path | None) -> None:
     """Summarize the built graph: graphs, classes, key-action statuses."""
     from .build import class_counts
@@ -203,7 +202,7 @@ def stats(input_path: Path | None) -> None:
 
 @main.command()
 @click.option("--input", "input_path", type=click.Path(path_type=Path),
-              help="Graph file (or store folder) to validate instead of the built store (data/build/store).")
+              help="Graph file, store folder or build folder (the --out of build) to validate instead of the built store (data/build/store).")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the SHACL validation report (Turtle; default: next to the input).")
 @click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
@@ -299,7 +298,7 @@ def list_queries() -> None:
               default="table", show_default=True,
               help="table, or a SPARQL 1.1 result format (csv, tsv, json); turtle or ntriples for CONSTRUCT/DESCRIBE.")
 @click.option("--input", "input_path", type=click.Path(path_type=Path),
-              help="Graph file (or store folder) to query instead of the built store (data/build/store).")
+              help="Graph file, store folder or build folder (the --out of build) to query instead of the built store (data/build/store).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds the query may run before it is stopped.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True,

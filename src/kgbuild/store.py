@@ -113,7 +113,7 @@ class OxigraphStore:
                 self._store = ox.Store()
             elif read_only:
                 if not (path / "CURRENT").is_file():   # what every Oxigraph (RocksDB) folder holds
-                    raise StoreError(f"{path}: not a store folder (kgbuild build writes one to data/build/store)")
+                    raise StoreError(f"{path}: neither a store folder nor a build folder (`kgbuild build --out DIR` writes DIR/store)")
                 self._store = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
