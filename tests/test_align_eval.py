@@ -13,12 +13,18 @@ from kgbuild.align_eval import (
     LabelledItem,
     Result,
     bootstrap_interval,
+    cross_fitted_calibrations,
     cross_validated_loss,
     fit,
     load_labelled,
+    log_loss_sum,
+    out_of_fold_links,
     outcomes,
+    platt,
     precision_at,
     reliability,
+    rule_threshold,
+    run,
     split_of,
 )
 
@@ -130,6 +136,103 @@ def test_saved_model_is_the_fit_on_the_dev_split():
     losses = {float(c): loss for c, loss in refit["regularisation"]["cross-validated log-loss"].items()}
     assert refit["regularisation"]["C"] == min(losses, key=losses.get)
     assert refit["regularisation"] == saved["regularisation"]
+    assert refit["calibration"] == saved["calibration"]
+
+
+def test_model_and_calibration_are_fitted_on_the_dev_split_only():
+    """Relabelling and rewording a test item leaves the whole model file as it was; doing
+    the same to a dev item changes it."""
+    import dataclasses
+    items = load_labelled(DEV_SET)
+    original = fit(items)
+    for split in ("test", "dev"):
+        at = next(n for n, i in enumerate(items) if i.split == split and i.targets)
+        changed = list(items)
+        changed[at] = dataclasses.replace(items[at], text=items[at].text + " and ending violence against women",
+                                          targets=frozenset({"5.2"}), goals=frozenset({"5"}))
+        assert (fit(changed) == original) == (split == "test"), split
+
+
+def test_platt_scaling_lowers_held_out_loss_on_overconfident_scores():
+    """Scores three times as sure as the truth: Platt scaling, fitted on other folds, finds
+    a slope near 1/3 and lowers the log-loss of held-out items; it is increasing, so it keeps
+    every ranking."""
+    import numpy as np
+    rng = np.random.default_rng(11)
+    truth = rng.normal(0.0, 1.5, 600)
+    labels = (rng.random(600) < 1.0 / (1.0 + np.exp(-truth))).astype(int)
+    overconfident = 3.0 * truth
+    groups = np.arange(600) // 3
+    slope, _ = platt(overconfident, labels)
+    assert 0.2 < slope < 0.5
+    held_out = cross_fitted_calibrations(overconfident, labels, groups)
+    assert log_loss_sum(held_out["platt"], labels) < 0.9 * log_loss_sum(held_out["none"], labels)
+    order = np.argsort(overconfident)
+    assert np.all(np.diff(held_out["platt"][order][groups[order] % 5 == 0]) >= 0)
+    # on calibrated scores it finds nothing to correct
+    assert 0.8 < platt(truth, labels)[0] < 1.25
+
+
+def write_calibration(folder, slope, intercept):
+    model = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    model["calibration"] = dict(model["calibration"], method="platt", slope=slope, intercept=intercept)
+    (folder / "model.json").write_text(json.dumps(model), encoding="utf-8")
+
+
+def test_calibration_changes_confidences_but_not_rankings(tmp_path):
+    """A calibration that squeezes every confidence to nearly one value (ties at three
+    decimals) changes no item's ranking and no precision@1: candidates rank by the model's
+    own probability. Every candidate is recorded (record threshold 0) so only ranking counts."""
+    folder = tmp_path / "align"
+    shutil.copytree(ALIGN_DIR, folder)
+    settings = folder / "settings.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("record_threshold = 0.2", "record_threshold = 0.0"),
+                        encoding="utf-8")
+    texts = {"Step up the HeForShe campaign and the gender-responsive budgeting of ministries": {"5.c"},
+             "Train police and judges on domestic violence and support shelters for survivors": {"5.2"},
+             "Expand social protection floors for older persons and support school meals": {"1.3"},
+             "Strengthen national statistics on migrants and disaggregated data": {"17.18"},
+             "Improve access to justice and legal aid for women in rural areas": {"16.3"}}
+    labelled = [LabelledItem(t, t, frozenset(g), frozenset(c.split(".")[0] for c in g), "dev") for t, g in texts.items()]
+    raw = Aligner(folder)
+    write_calibration(folder, 0.002, 0.0)
+    squeezed = Aligner(folder)
+    before, after = run(raw, labelled), run(squeezed, labelled)
+    assert [[p.target for p in r.proposals] for r in before] == [[p.target for p in r.proposals] for r in after]
+    assert outcomes(before, 0.5)["target_p1"] == outcomes(after, 0.5)["target_p1"]
+    # the check has teeth: some item's ranking is not the order of its codes (the tie-break)
+    from kgbuild.align import _code_key
+    assert any([p.target for p in r.proposals] != sorted((p.target for p in r.proposals), key=_code_key) for r in before)
+    squeezed_values = {p.confidence for r in after for p in r.proposals}
+    assert all(0.49 < c < 0.51 for c in squeezed_values)
+    assert len(squeezed_values) < len({p.confidence for r in before for p in r.proposals})   # ties made
+
+
+def test_a_calibration_that_reverses_the_order_is_refused(tmp_path):
+    folder = tmp_path / "align"
+    shutil.copytree(ALIGN_DIR, folder)
+    write_calibration(folder, -1.0, 0.0)
+    with pytest.raises(ValueError, match="model.json: not a learned alignment model.*slope"):
+        Aligner(folder)
+
+
+def test_rule_threshold_is_the_lowest_with_enough_precision():
+    pairs = [(0.95, True)] * 8 + [(0.65, True), (0.65, False), (0.45, False), (0.45, False), (0.25, True)]
+    assert rule_threshold(pairs) == 0.5              # 0.4: 9/12 right; 0.5: 9/10
+    assert rule_threshold(pairs, wanted=0.95) == 0.7
+    assert rule_threshold([(0.9, False)]) is None
+
+
+def test_assert_threshold_follows_its_rule_on_out_of_fold_dev_confidences():
+    """settings.toml's assert_threshold is what its documented rule gives on out-of-fold
+    confidences of the dev links, which are the aligner's recorded links of the dev items."""
+    items = load_labelled(DEV_SET)
+    held_out = out_of_fold_links(items)
+    aligner = Aligner()
+    assert rule_threshold(held_out) == aligner.assert_threshold
+    in_sample = run(aligner, [i for i in items if i.split == "dev"])
+    assert abs(len(held_out) - sum(len(r.proposals) for r in in_sample)) <= 0.2 * len(held_out)
+    assert all(aligner.settings["record_threshold"] <= c <= 1 for c, _ in held_out)
 
 
 def test_cross_validated_loss_prefers_the_fit_that_generalises():

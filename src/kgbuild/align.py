@@ -11,9 +11,11 @@ progress comment) counts at a reduced factor. Per candidate target the clues bec
 features (each signal in the item's own text and in its context, the hand-set noisy-OR of
 all clues, the support of the target's goal, the distance to the best candidate, no-target
 cue phrases of data/align/no-target-cues.tsv); a logistic model learned on the labelled dev
-split (data/align/model.json, written by `kgbuild eval-align --fit`) turns them into the
-confidence, a probability that the link is right. Without the model file the confidence is
-the noisy-OR of hand-set weights. Numbers live in data/align/settings.toml.
+split (data/align/model.json, written by `kgbuild eval-align --fit`) turns them into a
+probability, which ranks the candidates; a monotone calibrator fitted on out-of-fold dev
+predictions (Platt scaling, in the same file) may map it to the confidence, the probability
+that the link is right, without changing the ranking. Without the model file the confidence
+is the noisy-OR of hand-set weights. Numbers live in data/align/settings.toml.
 
 A corpus is read in one batch (`read_texts`): the thesaurus through an index of the words
 its phrases need, so a phrase's regex runs only on texts that hold them, and the similarity
@@ -136,7 +138,9 @@ class Aligner:
         return [(row[0], _phrase_pattern(row[0])) for _, row in _rows(path) if row[0]]
 
     def _model(self) -> dict | None:
-        """The learned combination: {"features": [...], "coef": [...], "intercept": x}."""
+        """The learned combination: {"features": [...], "coef": [...], "intercept": x,
+        "calibration": {"method": "platt" | "none", "slope": a, "intercept": b}}; the
+        calibration is optional and its slope must be positive, so that it keeps the ranking."""
         path = self.dir / "model.json"
         if not path.exists():
             return None
@@ -145,6 +149,13 @@ class Aligner:
             if list(model["features"]) != list(FEATURES) or len(model["coef"]) != len(FEATURES):
                 raise ValueError(f"features {model['features']!r}, expected {list(FEATURES)!r}")
             model["coef"], model["intercept"] = [float(c) for c in model["coef"]], float(model["intercept"])
+            calibration = model.get("calibration", {"method": "none"})
+            if calibration["method"] == "platt":
+                model["platt"] = (float(calibration["slope"]), float(calibration["intercept"]))
+                if not model["platt"][0] > 0:
+                    raise ValueError(f"calibration slope {calibration['slope']!r} is not positive")
+            elif calibration["method"] != "none":
+                raise ValueError(f"calibration method {calibration['method']!r}, expected 'platt' or 'none'")
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{path}: not a learned alignment model ({error}); "
                              f"refit it with `kgbuild eval-align --fit`") from error
@@ -400,11 +411,11 @@ class Aligner:
         by_target = self.clues(evidence)
         scored = self.score_candidates(by_target, text)
         threshold = self.settings["record_threshold"]
-        ranked = sorted(((-confidence, _code_key(code), code) for code, confidence in scored.items()
+        ranked = sorted(((-score, _code_key(code), code, confidence) for code, (score, confidence) in scored.items()
                          if confidence >= threshold))
         # Only the kept proposals need their clues sorted.
-        return [Proposal(code, -negative, sorted(by_target[code].values(), key=lambda x: (-x.confidence, x.method, x.detail)))
-                for negative, _, code in ranked[:self.settings["max_proposals"]]]
+        return [Proposal(code, confidence, sorted(by_target[code].values(), key=lambda x: (-x.confidence, x.method, x.detail)))
+                for _, _, code, confidence in ranked[:self.settings["max_proposals"]]]
 
     @staticmethod
     def clues(evidence: list[Evidence]) -> dict[str, dict[tuple[str, str], Evidence]]:
@@ -421,14 +432,22 @@ class Aligner:
                 clues[key] = e
         return by_target
 
-    def score_candidates(self, by_target: dict[str, dict[tuple[str, str], Evidence]], text: str = "") -> dict[str, float]:
-        """Confidence of every candidate target: the learned model's probability, or the
-        noisy-OR of the hand-set weights without a model."""
+    def score_candidates(self, by_target: dict[str, dict[tuple[str, str], Evidence]],
+                         text: str = "") -> dict[str, tuple[float, float]]:
+        """(ranking score, confidence) of every candidate target: the learned model's
+        probability and its calibrated value, or the noisy-OR of the hand-set weights twice
+        without a model. Candidates rank by the model's own probability, so that a calibrator
+        changes what a link is worth but never which target comes first."""
         if self.model is None:
-            return {code: round(noisy_or(x.confidence for x in clues.values()), 3) for code, clues in by_target.items()}
+            return {code: (score, score) for code, score in
+                    ((code, round(noisy_or(x.confidence for x in clues.values()), 3)) for code, clues in by_target.items())}
         coef, intercept = self.model["coef"], self.model["intercept"]
-        return {code: round(1.0 / (1.0 + math.exp(-(intercept + sum(c * f for c, f in zip(coef, row))))), 3)
-                for code, row in self.features(by_target, text).items()}
+        slope, shift = self.model.get("platt", (1.0, 0.0))
+        scored = {}
+        for code, row in self.features(by_target, text).items():
+            logit = intercept + sum(c * f for c, f in zip(coef, row))
+            scored[code] = (round(_sigmoid(logit), 3), round(_sigmoid(slope * logit + shift), 3))
+        return scored
 
     def features(self, by_target: dict[str, dict[tuple[str, str], Evidence]], text: str = "") -> dict[str, list[float]]:
         """The FEATURES of each candidate target, from its clues, its goal's and the item's."""
@@ -482,6 +501,10 @@ def goal_ranking(proposals: list[Proposal]) -> list[tuple[str, float]]:
             goal_clues[key] = max(goal_clues.get(key, 0.0), e.confidence)
     scores = {goal: round(noisy_or(found.values()), 3) for goal, found in clues.items()}
     return sorted(scores.items(), key=lambda kv: (-kv[1], int(kv[0])))
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 def _scaled(e: Evidence, factor: float) -> Evidence:

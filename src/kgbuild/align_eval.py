@@ -203,59 +203,159 @@ REGULARISATION_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 CV_FOLDS = 5
 
 
-def training_rows(aligner: Aligner, items: list[LabelledItem]) -> tuple[list[list[float]], list[int], list[int]]:
+def training_rows(aligner: Aligner, items: list[LabelledItem]
+                  ) -> tuple[list[list[float]], list[int], list[int], list[str]]:
     """One row of FEATURES per candidate target of each item (every target with a clue),
-    labelled 1 when the target is gold, and the index of the item it belongs to."""
+    labelled 1 when the target is gold, the index of the item it belongs to and its code."""
     aligner.read_texts([t for item in items for t in (item.text, item.context)])
-    rows, labels, groups = [], [], []
+    rows, labels, groups, codes = [], [], [], []
     for number, item in enumerate(items):
         by_target = aligner.clues(aligner.evidence(item.text, context=_context(aligner, item)))
         for code, row in sorted(aligner.features(by_target, item.text).items()):
             rows.append(row)
             labels.append(int(code in item.targets))
             groups.append(number)
-    return rows, labels, groups
+            codes.append(code)
+    return rows, labels, groups, codes
+
+
+def out_of_fold_logits(rows: list[list[float]], labels: list[int], groups: list[int], c: float,
+                       folds: int = CV_FOLDS):
+    """The raw score (log-odds) of each candidate from a model with regularisation strength
+    `c` fitted without its item: the items dealt into `folds` folds by their position, all
+    candidates of an item in one fold. NaN where a fold's other items hold one label only."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    x, y, fold = np.asarray(rows, dtype=float), np.asarray(labels), np.asarray(groups) % folds
+    logits = np.full(len(y), np.nan)
+    for k in range(folds):
+        train, held = fold != k, fold == k
+        if held.any() and len(set(y[train].tolist())) == 2:
+            logits[held] = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train]).decision_function(x[held])
+    return logits
+
+
+def log_loss_sum(probabilities, labels) -> float:
+    import numpy as np
+    p, y = np.clip(np.asarray(probabilities, dtype=float), 1e-6, 1 - 1e-6), np.asarray(labels)
+    return -float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
 def cross_validated_loss(rows: list[list[float]], labels: list[int], groups: list[int], c: float,
                          folds: int = CV_FOLDS) -> float:
-    """Mean log-loss of the candidates of held-out items, the items dealt into `folds` folds
-    by their position (all candidates of an item in one fold): how well the confidence of a
-    model with regularisation strength `c` is calibrated on items it was not fitted on."""
+    """Mean log-loss of the candidates of held-out items (out-of-fold, see
+    `out_of_fold_logits`): how well the confidence of a model with regularisation strength
+    `c` is calibrated on items it was not fitted on."""
+    import numpy as np
+    logits = out_of_fold_logits(rows, labels, groups, c, folds)
+    known = ~np.isnan(logits)
+    return log_loss_sum(1.0 / (1.0 + np.exp(-logits[known])), np.asarray(labels)[known]) / len(labels)
+
+
+def platt(logits, labels) -> tuple[float, float]:
+    """(slope, intercept) of the logistic regression of the label on the raw log-odds,
+    unregularised: Platt scaling, a monotone map from raw scores to probabilities."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-    x, y, fold = np.asarray(rows, dtype=float), np.asarray(labels), np.asarray(groups) % folds
-    loss = 0.0
+    model = LogisticRegression(C=np.inf, max_iter=5000).fit(np.asarray(logits, dtype=float)[:, None], np.asarray(labels))
+    return float(model.coef_[0][0]), float(model.intercept_[0])
+
+
+def cross_fitted_calibrations(logits, labels, groups, folds: int = CV_FOLDS) -> dict:
+    """Per calibration method, each candidate's probability from a calibrator fitted on the
+    out-of-fold logits of the other folds' items: 'none' (the raw probability), 'platt' and
+    'isotonic'. A calibrator is judged on items it was not fitted on, as the model is."""
+    import numpy as np
+    from sklearn.isotonic import IsotonicRegression
+    z, y, fold = np.asarray(logits, dtype=float), np.asarray(labels), np.asarray(groups) % folds
+    found = {"none": 1.0 / (1.0 + np.exp(-z)), "platt": np.full(len(y), np.nan), "isotonic": np.full(len(y), np.nan)}
     for k in range(folds):
         train, held = fold != k, fold == k
         if not held.any() or len(set(y[train].tolist())) < 2:
             continue
-        p = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train]).predict_proba(x[held])[:, 1]
-        p = np.clip(p, 1e-6, 1 - 1e-6)
-        loss -= float(np.sum(y[held] * np.log(p) + (1 - y[held]) * np.log(1 - p)))
-    return loss / len(y)
+        slope, intercept = platt(z[train], y[train])
+        found["platt"][held] = 1.0 / (1.0 + np.exp(-(slope * z[held] + intercept)))
+        found["isotonic"][held] = IsotonicRegression(out_of_bounds="clip").fit(z[train], y[train]).predict(z[held])
+    return found
 
 
 def fit(items: list[LabelledItem], align_dir: Path | None = None) -> dict:
     """A logistic regression of 'the candidate is a gold target' on the FEATURES, fitted on
     the dev split only (deterministic: L-BFGS from zero), as the data of model.json. Its
     regularisation strength is the one of REGULARISATION_GRID with the least cross-validated
-    log-loss on dev: the confidence is a probability, so it is chosen for calibration."""
+    log-loss on dev: the confidence is a probability, so it is chosen for calibration.
+
+    A calibrator is then fitted on the out-of-fold raw scores of the dev candidates (Platt
+    scaling): in-sample scores flatter the model. It is applied only if, fitted on four folds,
+    it lowers the log-loss of the fifth below that of the raw out-of-fold probability; the
+    isotonic map is measured too, for comparison, and not applied."""
+    import numpy as np
     from sklearn.linear_model import LogisticRegression
     dev = [item for item in items if item.split == "dev"]
-    rows, labels, groups = training_rows(Aligner(align_dir, learned=False), dev)
+    rows, labels, groups, _ = training_rows(Aligner(align_dir, learned=False), dev)
     losses = {c: cross_validated_loss(rows, labels, groups, c) for c in REGULARISATION_GRID}
     chosen = min(REGULARISATION_GRID, key=lambda c: (round(losses[c], 9), c))
     model = LogisticRegression(C=chosen, max_iter=5000).fit(rows, labels)
-    return {"about": "Learned combination of the alignment signals: confidence = 1 / (1 + exp(-(intercept + "
-                     "sum(coef * feature)))). Fitted by `kgbuild eval-align --fit` on the dev split of "
-                     "dev-set.tsv only; do not edit by hand.",
+    logits = out_of_fold_logits(rows, labels, groups, chosen)
+    known = ~np.isnan(logits)
+    y = np.asarray(labels)[known]
+    slope, intercept = platt(logits[known], y)
+    checked = {method: round(log_loss_sum(p[known], y) / len(y), 4)
+               for method, p in cross_fitted_calibrations(logits[known], y, np.asarray(groups)[known]).items()}
+    return {"about": "Learned combination of the alignment signals: score = intercept + sum(coef * feature); "
+                     "candidates rank by 1 / (1 + exp(-score)); their confidence is 1 / (1 + exp(-(slope * score "
+                     "+ calibration intercept))) when the calibration method is platt, else the same as the rank "
+                     "probability. Fitted by `kgbuild eval-align --fit` on the dev split of dev-set.tsv only; do "
+                     "not edit by hand.",
             "trained_on": {"items": len(dev), "candidates": len(rows), "gold candidates": int(sum(labels))},
             "regularisation": {"C": chosen, "chosen_by": f"least log-loss in {CV_FOLDS}-fold cross-validation "
                                                          "over the dev items",
                                "cross-validated log-loss": {str(c): round(loss, 4) for c, loss in losses.items()}},
             "features": list(FEATURES), "coef": [round(float(c), 6) for c in model.coef_[0]],
-            "intercept": round(float(model.intercept_[0]), 6)}
+            "intercept": round(float(model.intercept_[0]), 6),
+            "calibration": {"method": "platt" if checked["platt"] < checked["none"] else "none",
+                            "slope": round(slope, 6), "intercept": round(intercept, 6),
+                            "fitted_on": "out-of-fold dev predictions",
+                            "chosen_by": "platt if, fitted on four folds of the out-of-fold dev predictions, it "
+                                         "lowers the log-loss of the fifth below the uncalibrated one",
+                            "cross-validated log-loss": checked}}
+
+
+def out_of_fold_links(items: list[LabelledItem], align_dir: Path | None = None) -> list[tuple[float, bool]]:
+    """(confidence, right) of every link the aligner would record for the dev items, each
+    confidence out-of-fold: the model (at model.json's regularisation) fitted without the
+    item's fold and the calibrator of model.json's method fitted without it. Ranking, record
+    threshold and number of proposals are the aligner's. Without a learned model nothing
+    is fitted, and the links are the aligner's own."""
+    import numpy as np
+    from .align import _code_key
+    aligner = Aligner(align_dir)
+    dev = [item for item in items if item.split == "dev"]
+    if aligner.model is None:
+        return links(run(aligner, dev))
+    rows, labels, groups, codes = training_rows(Aligner(align_dir, learned=False), dev)
+    logits = out_of_fold_logits(rows, labels, groups, aligner.model["regularisation"]["C"])
+    method = "platt" if "platt" in aligner.model else "none"
+    confidence = cross_fitted_calibrations(logits, labels, groups)[method]
+    by_item: dict[int, list[tuple]] = {}
+    for z, p, label, group, code in zip(logits, confidence, labels, groups, codes):
+        if not np.isnan(p):
+            by_item.setdefault(group, []).append((-round(1.0 / (1.0 + np.exp(-z)), 3), _code_key(code), round(float(p), 3), label))
+    kept = []
+    for candidates in by_item.values():
+        recorded = [(p, bool(label)) for *_, p, label in sorted(candidates) if p >= aligner.settings["record_threshold"]]
+        kept += recorded[:aligner.settings["max_proposals"]]
+    return kept
+
+
+THRESHOLD_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+ASSERTED_PRECISION = 0.8      # the rule of assert_threshold, data/align/settings.toml
+
+
+def rule_threshold(pairs: list[tuple[float, bool]], grid=THRESHOLD_GRID, wanted: float = ASSERTED_PRECISION) -> float | None:
+    """The lowest threshold of the grid whose asserted links are right at least `wanted`
+    of the time."""
+    return next((t for t in grid if (precision_at(pairs, t)[1] or 0.0) >= wanted), None)
 
 
 def save_model(model: dict, align_dir: Path) -> Path:
@@ -317,13 +417,30 @@ def reliability_table(pairs: list[tuple[float, bool]]) -> str:
     return "\n".join(lines)
 
 
-def threshold_table(pairs: list[tuple[float, bool]], chosen: float) -> str:
-    lines = ["| threshold | links asserted | precision |", "|---|---|---|"]
-    for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-        n, precision = precision_at(pairs, t)
+def threshold_table(out_of_fold: list[tuple[float, bool]], in_sample: list[tuple[float, bool]], chosen: float) -> str:
+    lines = ["| threshold | links asserted | precision (out-of-fold) | in-sample precision |", "|---|---|---|---|"]
+    for t in THRESHOLD_GRID:
+        n, precision = precision_at(out_of_fold, t)
+        flattered = precision_at(in_sample, t)[1]
         mark = " (assert_threshold)" if abs(t - chosen) < 1e-9 else ""
-        lines.append(f"| {t:.1f}{mark} | {n} | {'–' if precision is None else f'{precision:.3f}'} |")
+        lines.append(f"| {t:.1f}{mark} | {n} | {'–' if precision is None else f'{precision:.3f}'} | "
+                     f"{'–' if flattered is None else f'{flattered:.3f}'} |")
+    rule = rule_threshold(out_of_fold)
+    lines.append(f"the rule (lowest threshold with out-of-fold precision >= {ASSERTED_PRECISION:.2f}) gives "
+                 f"{'no threshold' if rule is None else rule}; data/align/settings.toml has {chosen}")
     return "\n".join(lines)
+
+
+def calibration_line(model: dict | None) -> str:
+    if model is None:
+        return "no learned model: the confidence is the hand-set noisy-OR"
+    found = model.get("calibration")
+    if found is None:
+        return "no calibration in data/align/model.json: the confidence is the model's probability"
+    losses = ", ".join(f"{m} {v:.4f}" for m, v in found["cross-validated log-loss"].items())
+    return (f"calibration: {found['method']} (Platt scaling fitted on {found['fitted_on']}: slope {found['slope']:.3f}, "
+            f"intercept {found['intercept']:.3f}); dev log-loss of each calibrator fitted on four folds, on the "
+            f"fifth: {losses}")
 
 
 def report(labelled: list[LabelledItem], cited: list[LabelledItem], align_dir: Path | None = None) -> str:
@@ -332,6 +449,7 @@ def report(labelled: list[LabelledItem], cited: list[LabelledItem], align_dir: P
     dev = [i for i in labelled if i.split == "dev"]
     test = [i for i in labelled if i.split == "test"]
     results = {"test split": run(aligner, test), "cited sentences": run(aligner, cited), "dev split": run(aligner, dev)}
+    held_out_dev = out_of_fold_links(labelled, align_dir)
     model = "learned model (data/align/model.json)" if aligner.model else "hand-set noisy-OR (no data/align/model.json)"
     parts = [
         f"aligner: {model}; assert_threshold {threshold}",
@@ -341,11 +459,15 @@ def report(labelled: list[LabelledItem], cited: list[LabelledItem], align_dir: P
         summary_table([("test split", results["test split"]), ("cited sentences", results["cited sentences"])], threshold),
         "", "Ablation (the learned model as fitted, one signal switched off; and the hand-set noisy-OR):",
         ablation_table({"test": test, "cited": cited}, align_dir),
+        "", calibration_line(aligner.model),
         "", "Calibration on the test split (every recorded link):",
         reliability_table(links(results["test split"])),
         "", "Calibration on the cited sentences:",
         reliability_table(links(results["cited sentences"])),
-        "", "Assertion threshold from the dev split (precision of the links asserted):",
-        threshold_table(links(results["dev split"]), threshold),
+        "", "Calibration on the dev split, out-of-fold (model and calibrator fitted without each item's fold):",
+        reliability_table(held_out_dev),
+        "", "Assertion threshold from the dev split (precision of the links asserted, out-of-fold confidences; "
+            "in-sample for comparison):",
+        threshold_table(held_out_dev, links(results["dev split"]), threshold),
     ]
     return "\n".join(parts)
