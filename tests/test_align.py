@@ -1,6 +1,7 @@
 """The aligner: signals, data files, thresholds, the inferred graph and the evaluation harness."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -78,8 +79,9 @@ def test_bad_thesaurus_line_names_file_and_line(tmp_path):
 def test_threshold_comes_from_the_settings_file(mr_build, tmp_path):
     folder = copy_align_dir(tmp_path)
     settings = (folder / "settings.toml").read_text(encoding="utf-8")
-    (folder / "settings.toml").write_text(settings.replace("assert_threshold = 0.5", "assert_threshold = 0.99"),
-                                          encoding="utf-8")
+    strict_settings = re.sub(r"(?m)^assert_threshold = [0-9.]+$", "assert_threshold = 0.99", settings, count=1)
+    assert strict_settings != settings
+    (folder / "settings.toml").write_text(strict_settings, encoding="utf-8")
     store = align_input(mr_build.store)
     strict = align(store, Aligner(folder))
     strict_links = count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?i kgb:supportsTarget ?t }")
@@ -310,7 +312,7 @@ def reference_alignment(store) -> set[bytes]:
                 triples.append((item.iri, KGB.supportsTarget, SDG[p.target]))
         for outcome, confidence, evidence in align_graph.outcome_proposals(aligner, item, proposals, candidates, ref.cosine):
             alignment(URIRef(f"{item.iri}/alignment/outcome/{outcome.number}"), item.iri, outcome.iri, confidence, evidence)
-            if confidence >= aligner.assert_threshold:
+            if confidence >= aligner.outcome_assert_threshold:
                 triples.append((item.iri, KGB.supportsOutcome, outcome.iri))
     out = OxigraphStore()
     out.replace_graph(ALIGNMENT, ntriples(triples))

@@ -481,6 +481,12 @@ class Aligner:
     def assert_threshold(self) -> float:
         return self.settings["assert_threshold"]
 
+    @property
+    def outcome_assert_threshold(self) -> float:
+        """Outcome links are scored by hand-set weights, not the learned model, so the rule
+        that sets assert_threshold from the labelled targets does not apply to them."""
+        return self.settings["outcomes"]["assert_threshold"]
+
     def similarity(self, text: str, other: str) -> float:
         return float(self.cosines([text], [other])[0, 0])
 

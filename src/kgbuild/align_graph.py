@@ -406,7 +406,7 @@ def _align_chunk(aligner: Aligner, found_items: list[Item], candidates: list[Out
                 aligner, item, proposals, mine, lambda it, o, i=i, column=column: cosines[(i, column[id(o)])]):
             alignments += 1
             out.alignment(f"{item.iri}/alignment/outcome/{outcome.number}", item.iri, outcome.iri, confidence, evidence)
-            if confidence >= threshold:
+            if confidence >= aligner.outcome_assert_threshold:
                 out.link(item.iri, SUPPORTS_OUTCOME, outcome.iri)
                 outcome_links.add((str(item.iri), str(outcome.iri)))
     return out.text(), alignments, target_links, outcome_links
