@@ -439,8 +439,8 @@ class Aligner:
         without a model. Candidates rank by the model's own probability, so that a calibrator
         changes what a link is worth but never which target comes first."""
         if self.model is None:
-            return {code: (score, score) for code, score in
-                    ((code, round(noisy_or(x.confidence for x in clues.values()), 3)) for code, clues in by_target.items())}
+            scores = {code: round(noisy_or(x.confidence for x in clues.values()), 3) for code, clues in by_target.items()}
+            return {code: (score, score) for code, score in scores.items()}
         coef, intercept = self.model["coef"], self.model["intercept"]
         slope, shift = self.model.get("platt", (1.0, 0.0))
         scored = {}
