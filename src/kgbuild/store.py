@@ -217,9 +217,10 @@ class OxigraphStore:
         def term(value):
             if value is None:
                 return None
-            if value not in terms:
-                terms[value] = from_ox(value)
-            return terms[value]
+            converted = terms.get(value)
+            if converted is None:
+                converted = terms[value] = from_ox(value)
+            return converted
         rows = []
         for solution in solutions:
             if max_rows is not None and len(rows) == max_rows:
@@ -393,6 +394,9 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 # -- terms ----------------------------------------------------------------------------------
 
+_DATATYPES: dict[str, URIRef] = {}
+
+
 def from_ox(term):
     """An Oxigraph term as an rdflib term (None stays None)."""
     if term is None:
@@ -404,7 +408,11 @@ def from_ox(term):
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        if datatype not in _DATATYPES:   # a handful of datatypes: one URIRef each
+            _DATATYPES[datatype] = URIRef(datatype)
+        return Literal(term.value, datatype=_DATATYPES[datatype])
     if kind == "BlankNode":
         return BNode(term.value)
     raise StoreError(f"unsupported term {term!r}")

@@ -9,10 +9,11 @@ need and writes it to the named graph graph/inferred/summary:
 - key-action status tallies per evaluation title and per responsible-party name
   (kgb:StatusTally), and response-category tallies per evaluation title
   (kgb:ResponseTally), each with its place in the order the queries list them;
-- per key action whether its status leaves it open (kgb:openKeyAction) and the place of
-  its IRI in code-point order (kgb:iriRank); per responsible party its open key actions
-  (kgb:openKeyActionCount) and IRI place; per recommendation its key actions and completed
-  key actions;
+- per open key action with a deadline its place in the order overdue actions are listed
+  (kgb:deadlineRank: by deadline, then IRI); per responsible party its open key actions
+  (kgb:openKeyActionCount), its place among the parties holding any (kgb:openKeyActionRank:
+  most first, then IRI) and the one label shown for it (kgb:shownLabel, the least of its
+  labels); per recommendation its key actions and completed key actions;
 - per evaluation the place of its title among the titles (kgb:titleRank; equal titles,
   equal places), so a query orders by an integer instead of a string.
 
@@ -82,15 +83,19 @@ def summarize(store) -> StageResult:
                         [KGB.tallyName, KGB.tallyCategory, KGB.tallyMethod], KGB.responseCount,
                         [None, "(none)", "-"])
 
-    actions = _query(store, "key-actions")               # action, open
-    for action, place in _places(str(a) for a, _ in actions).items():
-        triples.append((URIRef(action), KGB.iriRank, _integer(place)))
-    triples += [(action, KGB.openKeyAction, Literal(bool(is_open.toPython()))) for action, is_open in actions]
+    # The open key actions with a deadline come in cq06's order (by deadline, then IRI) from
+    # the engine itself, so the places follow SPARQL's ordering of deadlines exactly.
+    open_actions = _query(store, "open-deadlines")       # action, in order
+    placed = list(dict.fromkeys(action for action, in open_actions))
+    triples += [(action, KGB.deadlineRank, _integer(place)) for place, action in enumerate(placed, 1)]
 
     parties = _query(store, "party-open-actions")        # party, open actions
-    for party, place in _places(str(p) for p, _ in parties).items():
-        triples.append((URIRef(party), KGB.iriRank, _integer(place)))
     triples += [(party, KGB.openKeyActionCount, _integer(int(n))) for party, n in parties]
+    holding = sorted(((-int(n), str(party)) for party, n in parties if int(n) > 0))
+    triples += [(URIRef(party), KGB.openKeyActionRank, _integer(place))
+                for place, (_, party) in enumerate(holding, 1)]
+    labels = _query(store, "party-labels")               # party, the label shown
+    triples += [(party, KGB.shownLabel, label) for party, label in labels]
 
     recommendations = _query(store, "recommendation-actions")   # recommendation, actions, completed
     triples += [t for rec, n, done in recommendations
@@ -103,8 +108,8 @@ def summarize(store) -> StageResult:
 
     store.replace_graph(graph, ntriples(triples))
     counts = {"status_tallies": len(status_rows), "response_tallies": len(category_rows),
-              "key_actions": len(actions), "parties": len(parties), "recommendations": len(recommendations),
+              "open_key_actions": len(placed), "parties": len(parties), "recommendations": len(recommendations),
               "evaluations": len(titles), "triples": len(set(triples))}
     return StageResult("summarize", f"{counts['triples']} summary triples: {len(status_rows)} status tallies, "
-                       f"{len(category_rows)} response tallies, {len(actions)} key actions, "
+                       f"{len(category_rows)} response tallies, {len(placed)} open key actions with a deadline, "
                        f"{len(parties)} parties, {len(recommendations)} recommendations", counts)
