@@ -224,7 +224,7 @@ class ReferenceAligner:
             for i in sorted(range(len(scores)), key=lambda i: (-scores[i], i))[: s["similarity_top"]]:
                 if scores[i] >= s["similarity_floor"]:
                     found.append(Evidence(a._target_codes[i], min(s["similarity_cap"], s["similarity_scale"] * float(scores[i])),
-                                          "text-similarity", f"similar to the official target text (cosine {scores[i]:.2f})"))
+                                          "text-similarity", f"similar to the target's official texts and phrases (cosine {scores[i]:.2f})"))
         return found
 
     def propose(self, text, tags=(), context=(), context_tags=()):

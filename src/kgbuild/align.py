@@ -179,7 +179,16 @@ class Aligner:
         vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2),
                                      token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]+\b", min_df=1)
         self._target_codes = sorted(self.targets, key=_code_key)
-        self._target_matrix = vectorizer.fit_transform([self.targets[c] for c in self._target_codes])
+        # A target is described by its official texts and by its thesaurus phrases: the
+        # phrases give the field's wording (e.g. "GBV survivors"), and in the vector space a
+        # text that shares part of a phrase, or its words in another order, still comes near
+        # the target, where the phrase signal needs the whole phrase (dev split, out-of-fold:
+        # target P@1 0.781 -> 0.815, goal 0.904 -> 0.925).
+        phrases: dict[str, list[str]] = {}
+        for phrase in self.phrases:
+            phrases.setdefault(phrase.target, []).append(phrase.text)
+        self._target_matrix = vectorizer.fit_transform(
+            [" ".join([self.targets[c], *phrases.get(c, [])]) for c in self._target_codes])
         return vectorizer
 
     # -- signals --------------------------------------------------------------------------
@@ -289,7 +298,7 @@ class Aligner:
                         out.append((start + current, evidence))
                     current, evidence = row, []
                 evidence.append(Evidence(self._target_codes[col], min(cap, scale * value), "text-similarity",
-                                         f"similar to the official target text (cosine {value:.2f})"))
+                                         f"similar to the target's official texts and phrases (cosine {value:.2f})"))
             if evidence:
                 out.append((start + current, evidence))
         return out
