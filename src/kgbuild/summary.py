@@ -83,10 +83,15 @@ def summarize(store) -> StageResult:
                         [KGB.tallyName, KGB.tallyCategory, KGB.tallyMethod], KGB.responseCount,
                         [None, "(none)", "-"])
 
-    # The open key actions with a deadline come in cq06's order (by deadline, then IRI) from
-    # the engine itself, so the places follow SPARQL's ordering of deadlines exactly.
-    open_actions = _query(store, "open-deadlines")       # action, in order
-    placed = list(dict.fromkeys(action for action, in open_actions))
+    # The open key actions with a deadline come ordered by deadline from the engine itself,
+    # so the places follow SPARQL's ordering of deadlines exactly; within one deadline, by
+    # IRI in code-point order (SPARQL's order of IRIs).
+    open_actions = _query(store, "open-deadlines")       # (action, deadline), by deadline
+    keyed, group = [], 0
+    for i, (action, deadline) in enumerate(open_actions):
+        group += bool(i) and deadline != open_actions[i - 1][1]
+        keyed.append((group, str(action)))
+    placed = [URIRef(action) for action in dict.fromkeys(action for _, action in sorted(keyed))]
     triples += [(action, KGB.deadlineRank, _integer(place)) for place, action in enumerate(placed, 1)]
 
     parties = _query(store, "party-open-actions")        # party, open actions
