@@ -224,6 +224,34 @@ def test_result_formats_keep_their_columns_whatever_the_rows(full_build):
     assert tsv[1].startswith("<https://") and tsv[1].endswith("^^<http://www.w3.org/2001/XMLSchema#integer>")
 
 
+def test_table_shows_each_iri_with_its_least_label(full_build):
+    """The table format puts beside each IRI its least rdfs:label, else its least
+    skos:prefLabel, looked up for the whole result at once: here compared with a lookup
+    per cell, on results holding parties and SDG targets (rdfs:label) and LNOB groups
+    (skos:prefLabel only)."""
+    from rdflib.namespace import RDFS, SKOS
+    store = full_build.store
+    kinds = set()
+    for name in ("cq01-actions-supporting-target", "cq13-units-with-open-actions", "cq03-lnob-groups-by-agency"):
+        table = run(store, QUERIES[name])
+        lines = format_table(store, table, "table").split("\n")[2:-1]
+        assert len(lines) == len(table.rows) > 0
+        for line, row in zip(lines, table.rows):
+            for term in row:
+                if not isinstance(term, URIRef):
+                    continue
+                for prop in (RDFS.label, SKOS.prefLabel):
+                    labels = sorted(str(v) for v in store.objects(term, prop))
+                    if labels:
+                        kinds.add(prop)
+                        shown = f"{labels[0]} <{term}>"
+                        assert (shown if len(shown) <= 90 else shown[:89] + "…") in line, (name, term)
+                        break
+                else:
+                    assert str(term)[:89] in line
+    assert kinds == {RDFS.label, SKOS.prefLabel}, "both kinds of label must be exercised"
+
+
 def test_dates_and_iris_are_validated_as_such():
     with pytest.raises(QueryError, match="date: '2023-13-45' is not a date"):
         bindings(get("cq06-overdue-actions"), {"date": "2023-13-45"})
