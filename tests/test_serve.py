@@ -190,6 +190,17 @@ def test_a_key_action_as_turtle_has_its_triples_and_source_lines(client, store, 
     assert graph.value(span, URIRef(str(OA.hasSource))) == document
 
 
+def test_a_resource_comes_with_the_labels_of_what_it_links_to(client, store, key_action):
+    response = client.get(served_path(key_action), headers={"Accept": "application/n-triples"})
+    graph = Graph().parse(data=response.text, format="nt")
+    linked = {o for _, o in graph.predicate_objects(URIRef(key_action)) if isinstance(o, URIRef)}
+    expected = {(URIRef(x), URIRef(p), label) for x, p, label in store.select(f"""
+        SELECT DISTINCT ?x ?p ?label WHERE {{ <{key_action}> ?q ?x . FILTER(isIRI(?x))
+          ?x ?p ?label FILTER(?p IN (rdfs:label, skos:prefLabel)) }}""").rows}
+    assert {x for x, _, _ in expected} & linked, "the key action links to nothing labelled: the test proves nothing"
+    assert expected <= set(graph)
+
+
 def test_resource_syntaxes_agree(client, key_action):
     graphs = []
     for media, syntax in (("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld")):

@@ -251,9 +251,14 @@ def resource_triples(store, iri: str) -> tuple[list[tuple], list[tuple], list[tu
     provenance = store.select(f"""SELECT DISTINCT ?s ?p ?o WHERE {{
         {{ {subject} kgb:sourceSpan ?s }} UNION {{ {subject} kgb:sourceSpan/oa:hasSelector ?s }}
         ?s ?p ?o }}""").rows
+    # The linked IRIs first, then each label property by name: with the property a variable
+    # (VALUES ?p) Oxigraph scanned every triple of the store, 1.7 s a page at 1M quads.
     labels = store.select(f"""SELECT DISTINCT ?x ?p ?label WHERE {{
-        {{ {subject} ?x [] }} UNION {{ {subject} ?q ?x }} UNION {{ {subject} kgb:sourceSpan/oa:hasSource ?x }}
-        FILTER(isIRI(?x)) VALUES ?p {{ rdfs:label skos:prefLabel }} ?x ?p ?label }}""").rows
+        {{ SELECT DISTINCT ?x WHERE {{
+            {{ {subject} ?x [] }} UNION {{ {subject} ?q ?x }} UNION {{ {subject} kgb:sourceSpan/oa:hasSource ?x }}
+            FILTER(isIRI(?x)) }} }}
+        {{ ?x rdfs:label ?label BIND (rdfs:label AS ?p) }} UNION {{ ?x skos:prefLabel ?label BIND (skos:prefLabel AS ?p) }}
+        }}""").rows
     return own, list(blanks) + list(provenance), list(labels)
 
 
