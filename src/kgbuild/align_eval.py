@@ -235,6 +235,12 @@ def out_of_fold_logits(rows: list[list[float]], labels: list[int], groups: list[
     return logits
 
 
+def probability(logits):
+    """The logistic function of raw scores (log-odds), elementwise."""
+    import numpy as np
+    return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=float)))
+
+
 def log_loss_sum(probabilities, labels) -> float:
     import numpy as np
     p, y = np.clip(np.asarray(probabilities, dtype=float), 1e-6, 1 - 1e-6), np.asarray(labels)
@@ -249,7 +255,7 @@ def cross_validated_loss(rows: list[list[float]], labels: list[int], groups: lis
     import numpy as np
     logits = out_of_fold_logits(rows, labels, groups, c, folds)
     known = ~np.isnan(logits)
-    return log_loss_sum(1.0 / (1.0 + np.exp(-logits[known])), np.asarray(labels)[known]) / len(labels)
+    return log_loss_sum(probability(logits[known]), np.asarray(labels)[known]) / len(labels)
 
 
 def platt(logits, labels) -> tuple[float, float]:
@@ -268,13 +274,13 @@ def cross_fitted_calibrations(logits, labels, groups, folds: int = CV_FOLDS) -> 
     import numpy as np
     from sklearn.isotonic import IsotonicRegression
     z, y, fold = np.asarray(logits, dtype=float), np.asarray(labels), np.asarray(groups) % folds
-    found = {"none": 1.0 / (1.0 + np.exp(-z)), "platt": np.full(len(y), np.nan), "isotonic": np.full(len(y), np.nan)}
+    found = {"none": probability(z), "platt": np.full(len(y), np.nan), "isotonic": np.full(len(y), np.nan)}
     for k in range(folds):
         train, held = fold != k, fold == k
         if not held.any() or len(set(y[train].tolist())) < 2:
             continue
         slope, intercept = platt(z[train], y[train])
-        found["platt"][held] = 1.0 / (1.0 + np.exp(-(slope * z[held] + intercept)))
+        found["platt"][held] = probability(slope * z[held] + intercept)
         found["isotonic"][held] = IsotonicRegression(out_of_bounds="clip").fit(z[train], y[train]).predict(z[held])
     return found
 
@@ -340,7 +346,7 @@ def out_of_fold_links(items: list[LabelledItem], align_dir: Path | None = None) 
     by_item: dict[int, list[tuple]] = {}
     for z, p, label, group, code in zip(logits, confidence, labels, groups, codes):
         if not np.isnan(p):
-            by_item.setdefault(group, []).append((-round(1.0 / (1.0 + np.exp(-z)), 3), _code_key(code), round(float(p), 3), label))
+            by_item.setdefault(group, []).append((-round(float(probability(z)), 3), _code_key(code), round(float(p), 3), label))
     kept = []
     for candidates in by_item.values():
         recorded = [(p, bool(label)) for *_, p, label in sorted(candidates) if p >= aligner.settings["record_threshold"]]

@@ -394,9 +394,6 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 # -- terms ----------------------------------------------------------------------------------
 
-_DATATYPES: dict[str, URIRef] = {}
-
-
 def from_ox(term):
     """An Oxigraph term as an rdflib term (None stays None)."""
     if term is None:
@@ -408,11 +405,7 @@ def from_ox(term):
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return Literal(term.value)
-        if datatype not in _DATATYPES:   # a handful of datatypes: one URIRef each
-            _DATATYPES[datatype] = URIRef(datatype)
-        return Literal(term.value, datatype=_DATATYPES[datatype])
+        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
     if kind == "BlankNode":
         return BNode(term.value)
     raise StoreError(f"unsupported term {term!r}")
