@@ -29,7 +29,7 @@ def assert_same_quads(expected: dict[str, Graph], actual: dict[str, Graph]) -> N
 
 @pytest.fixture(scope="module")
 def exported(full_build) -> str:
-    return serialize(full_build.store, "jsonld")
+    return serialize(full_build.store, "jsonld").decode("utf-8")
 
 
 def test_the_same_store_gives_the_same_bytes(full_build, exported):

@@ -166,12 +166,12 @@ def export(fmt: str, output: Path | None, input_path: Path | None) -> None:
     from .store import write_atomically
     if output:
         _writable_file(output)
-    text = serialize(_built_graph(input_path), fmt)
+    data = serialize(_built_graph(input_path), fmt)
     if output:
-        write_atomically(output, text.encode("utf-8"))
+        write_atomically(output, data)
         _echo_err(f"wrote {output}")
     else:
-        click.echo(text, nl=False)
+        click.get_binary_stream("stdout").write(data)
 
 
 @main.command()
