@@ -129,6 +129,8 @@ def test_cli_lists_and_runs_queries(full_build, tmp_path):
     assert overdue.returncode == 0, overdue.stderr
     rows = list(csv.reader(overdue.stdout.splitlines()))
     assert rows[0] == ["action", "actionText", "deadline", "status", "responsible"] and len(rows) == 10
+    by_short_name = run_cli("query", "cq06", "-p", "date=2023-01-01", "-f", "csv", "--input", graph)
+    assert by_short_name.returncode == 0 and by_short_name.stdout == overdue.stdout
     as_json = run_cli("query", "cq13-units-with-open-actions", "-f", "json", "--input", graph)
     assert '"bindings"' in as_json.stdout
     custom = tmp_path / "count.rq"
@@ -144,6 +146,18 @@ def test_cli_query_errors_exit_2(full_build):
     assert unknown.returncode == 2 and "cq01-actions-supporting-target" in unknown.stderr
     bad = run_cli("query", "cq06-overdue-actions", "-p", "day=2023-01-01", "--input", graph)
     assert bad.returncode == 2 and "date (date" in bad.stderr
+
+
+def test_a_short_name_must_name_one_query(tmp_path):
+    for name in ("cq1-first", "cq1-second", "cq2-only"):
+        (tmp_path / f"{name}.rq").write_text(f"# title: {name}\nSELECT ?s WHERE {{ ?s ?p ?o }}\n", encoding="utf-8")
+    assert get("cq2", tmp_path, short=True).name == "cq2-only"
+    with pytest.raises(QueryError, match="names several saved queries: cq1-first, cq1-second"):
+        get("cq1", tmp_path, short=True)
+    with pytest.raises(QueryError, match="unknown query 'cq2'"):   # the library and the server take full names
+        get("cq2", tmp_path)
+    with pytest.raises(QueryError, match="unknown query 'cq2-o'"):   # a prefix stops at a hyphen
+        get("cq2-o", tmp_path, short=True)
 
 
 def test_cli_failing_check_exits_1(full_build, tmp_path):

@@ -310,7 +310,8 @@ def list_queries() -> None:
 def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, input_path: Path | None,
           timeout: float, max_rows: int, allow_service: bool, endpoint: str | None, user: str | None,
           password_env: str | None) -> None:
-    """Run a saved query by NAME (see `kgbuild queries`), or any SPARQL file with --file.
+    """Run a saved query by NAME (see `kgbuild queries`; its start up to a hyphen, such as cq05,
+    will do), or any SPARQL file with --file.
 
     Parameters are bound as RDF terms. A check (*-violation) that returns rows exits 1.
     The query runs in a child process: past --timeout it is stopped (exit 2); Ctrl-C exits 130."""
@@ -324,7 +325,7 @@ def query(name: str | None, query_file: Path | None, params: tuple[str, ...], fm
         key, value = item.split("=", 1)
         given[key.strip()] = value
     try:
-        saved = get(name) if name else parse_query_file(query_file, require_title=False)
+        saved = get(name, short=True) if name else parse_query_file(query_file, require_title=False)
     except QueryError as exc:
         raise Failure(str(exc)) from exc
     if endpoint and input_path:

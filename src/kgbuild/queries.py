@@ -182,8 +182,15 @@ def catalog(folder: Path | None = None) -> dict[str, SavedQuery]:
     return load_catalog(folder)[0]
 
 
-def get(name: str, folder: Path | None = None) -> SavedQuery:
+def get(name: str, folder: Path | None = None, short: bool = False) -> SavedQuery:
+    """The saved query `name`; with `short`, also the one whose name starts with `name` up to
+    a hyphen ("cq05" for cq05-action-status-counts), when exactly one does."""
     queries, broken = load_catalog(folder)
+    if name not in queries and short:
+        starting = [full for full in queries if full.startswith(name + "-")]
+        if len(starting) > 1:
+            raise QueryError(f"{name!r} names several saved queries: {', '.join(starting)}")
+        name = starting[0] if starting else name
     if name not in queries:
         for message in broken:
             if Path(message.split(":", 1)[0]).stem == name:
