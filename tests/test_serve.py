@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -289,3 +290,40 @@ def test_a_real_server_answers_every_saved_query_as_the_local_store(store_dir, s
         # the server's own formats, without FROM clauses
         with urllib.request.urlopen(endpoint + "?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=10) as reply:
             assert json.loads(reply.read())["boolean"] is True
+
+
+def test_answers_keep_every_term_in_every_format_and_stop_past_the_limit():
+    """serialize_answer writes through TSV or N-Triples and re-reads: line breaks, tabs,
+    quotes, languages, datatypes and blank nodes must come through, and the count is exact."""
+    import pyoxigraph as ox
+
+    from kgbuild.store import SOLUTION_FORMATS, TRIPLE_FORMATS, TooManyRows, serialize_answer
+    store = ox.Store()
+    store.load(b'<urn:a> <urn:p> "two\\nlines,\\ta tab and \\"quotes\\"" .\n<urn:a> <urn:p> "oui"@fr .\n'
+               b'<urn:a> <urn:p> "3"^^<http://www.w3.org/2001/XMLSchema#integer> .\n_:b <urn:p> <urn:c> .\n',
+               format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:g"))
+    select = "SELECT ?s ?o WHERE { ?s <urn:p> ?o }"
+
+    def same_terms(rows):   # blank node labels are the writer's own
+        return sorted(tuple("_:" if isinstance(t, ox.BlankNode) else str(t) for t in row) for row in rows)
+    expected = same_terms(store.query(select, use_default_graph_as_union=True))
+    for fmt in SOLUTION_FORMATS:
+        body, count = serialize_answer(store.query(select, use_default_graph_as_union=True), fmt, max_rows=4)
+        assert count == 4, fmt
+        if fmt == "csv":   # plain values only, as SPARQL 1.1 CSV has them
+            rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+            assert rows[0] == ["s", "o"] and sorted(r[1] for r in rows[1:]) == sorted(
+                ["two\nlines,\ta tab and \"quotes\"", "oui", "3", "urn:c"])
+            continue
+        parsed = ox.parse_query_results(body, format=getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[fmt]))
+        assert same_terms(parsed) == expected, fmt
+    with pytest.raises(TooManyRows, match="more than 3 rows"):
+        serialize_answer(store.query(select, use_default_graph_as_union=True), "json", max_rows=3)
+    construct = "CONSTRUCT WHERE { ?s <urn:p> ?o }"
+    triples = Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode("urn:g")).decode(),
+                            format="nt")
+    for fmt, syntax in zip(TRIPLE_FORMATS, ("turtle", "nt", "json-ld")):
+        body, count = serialize_answer(store.query(construct, use_default_graph_as_union=True), fmt, max_rows=4)
+        assert count == 4 and isomorphic(Graph().parse(data=body.decode("utf-8"), format=syntax), triples), fmt
+    with pytest.raises(TooManyRows):
+        serialize_answer(store.query(construct, use_default_graph_as_union=True), "turtle", max_rows=3)

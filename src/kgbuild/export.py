@@ -52,11 +52,13 @@ def serialize(store, fmt: str) -> bytes:
     import pyoxigraph as ox
 
     from .namespaces import PREFIXES
+    from .store import sorted_prefix_lines
     # Blank node labels are kept as the store gives them (canonical), so output is stable.
     parsed = ox.parse(sorted_text, format=ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES,
                       rename_blank_nodes=False)
-    return ox.serialize(parsed, format=getattr(ox.RdfFormat, oxigraph_format),
-                        prefixes={prefix: str(namespace) for prefix, namespace in sorted(PREFIXES.items())})
+    body = ox.serialize(parsed, format=getattr(ox.RdfFormat, oxigraph_format),
+                        prefixes={prefix: str(namespace) for prefix, namespace in PREFIXES.items()})
+    return body if fmt == "xml" else sorted_prefix_lines(body)
 
 
 def shipped_context() -> dict:

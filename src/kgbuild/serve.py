@@ -46,6 +46,9 @@ HTML, JSON, TEXT = "text/html", "application/json", "text/plain"
 SELECT_TYPES = [RESULTS_JSON, JSON, CSV, TSV, RESULTS_XML]
 ASK_TYPES = [RESULTS_JSON, JSON, RESULTS_XML]
 GRAPH_TYPES = [TURTLE, NTRIPLES, JSONLD]
+# Each media type as the answer format of store.serialize_answer.
+ANSWER_FORMATS = {RESULTS_JSON: "json", JSON: "json", CSV: "csv", TSV: "tsv", RESULTS_XML: "xml",
+                  TURTLE: "turtle", NTRIPLES: "ntriples", JSONLD: "jsonld"}
 RESOURCE_TYPES = [TURTLE, NTRIPLES, JSONLD, HTML]
 SAVED_FORMATS = {"json": RESULTS_JSON, "csv": CSV, "tsv": TSV, "table": HTML,
                  "turtle": TURTLE, "ntriples": NTRIPLES}
@@ -107,48 +110,6 @@ def _open(store_dir: Path):
     return OxigraphStore(store_dir, read_only=True)
 
 
-def _results_xml(columns: list[str], rows: list[tuple]) -> str:
-    """SPARQL Query Results XML."""
-    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-    out += [f'<variable name="{html.escape(c)}"/>' for c in columns]
-    out.append("</head>\n<results>")
-    for row in rows:
-        out.append("<result>")
-        for name, term in zip(columns, row):
-            if term is None:
-                continue
-            if isinstance(term, URIRef):
-                value = f"<uri>{html.escape(str(term), quote=False)}</uri>"
-            elif isinstance(term, BNode):
-                value = f"<bnode>{html.escape(str(term), quote=False)}</bnode>"
-            else:
-                attrs = (f' xml:lang="{html.escape(term.language)}"' if term.language else
-                         f' datatype="{html.escape(str(term.datatype))}"' if term.datatype else "")
-                value = f"<literal{attrs}>{html.escape(str(term), quote=False)}</literal>"
-            out.append(f'<binding name="{html.escape(name)}">{value}</binding>')
-        out.append("</result>")
-    out.append("</results>\n</sparql>\n")
-    return "\n".join(out)
-
-
-def format_rows(columns: list[str], rows: list[tuple], media: str) -> bytes:
-    from .queries import format_table
-    from .store import Rows
-    table = Rows(columns, rows)
-    if media in (RESULTS_JSON, JSON):
-        return table.to_json().encode("utf-8")
-    if media == RESULTS_XML:
-        return _results_xml(columns, rows).encode("utf-8")
-    return format_table(None, table, "csv" if media == CSV else "tsv").encode("utf-8")
-
-
-def format_boolean(truth: bool, media: str) -> bytes:
-    if media == RESULTS_XML:
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f'<head/><boolean>{str(truth).lower()}</boolean></sparql>\n').encode("utf-8")
-    return (json.dumps({"head": {}, "boolean": truth}) + "\n").encode("utf-8")
-
-
 def format_triples(triples: list[tuple], media: str) -> bytes:
     from .store import ntriples, turtle
     if media == NTRIPLES:
@@ -168,7 +129,7 @@ def run_protocol_query(store_dir: Path, sparql: str, form: str, media: str, max_
     import pyoxigraph as ox
 
     from .queries import code_only
-    from .store import from_ox
+    from .store import SOLUTION_FORMATS, TooManyRows, serialize_answer
     try:
         engine = ox.Store.read_only(str(store_dir))   # checked by create_app
         options: dict = {"prefixes": PREFIX_MAP}
@@ -180,21 +141,12 @@ def run_protocol_query(store_dir: Path, sparql: str, form: str, media: str, max_
             options["use_default_graph_as_union"] = True
         result = engine.query(sparql, **options)
         if form == "ask":
-            return Reply(200, media, format_boolean(bool(result), media))
-        if form == "select":
-            columns = [v.value for v in result.variables]
-            rows = []
-            for solution in result:
-                if len(rows) == max_rows:
-                    return _too_many(max_rows)
-                rows.append(tuple(from_ox(t) for t in solution))
-            return Reply(200, media, format_rows(columns, rows, media))
-        triples = []
-        for triple in result:
-            if len(triples) == max_rows:
-                return _too_many(max_rows)
-            triples.append((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
-        return Reply(200, media, format_triples(triples, media))
+            return Reply(200, media, result.serialize(
+                format=getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[ANSWER_FORMATS[media]])))
+        body, _ = serialize_answer(result, ANSWER_FORMATS[media], max_rows, PREFIX_MAP)
+        return Reply(200, media, body)
+    except TooManyRows:
+        return _too_many(max_rows)
     except SyntaxError as exc:
         return Reply(400, TEXT, f"query syntax error: {exc}\n".encode("utf-8"))
     except (OSError, ValueError) as exc:

@@ -370,13 +370,75 @@ def turtle(triples: Iterable[tuple], prefixes: dict[str, str]) -> bytes:
     prefixes sorted: the same triples give the same bytes, in linear time."""
     import pyoxigraph as ox
     data = ntriples(triples).encode("utf-8")
-    body = ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False),
-                        format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
+    return sorted_prefix_lines(ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False),
+                                            format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)))
+
+
+def sorted_prefix_lines(body: bytes) -> bytes:
+    """Turtle or TriG from Oxigraph with its @prefix lines sorted (it writes them in the
+    order of its own table, not the order given)."""
     lines = body.split(b"\n")
     head = 0
     while head < len(lines) and lines[head].startswith(b"@prefix"):
         head += 1
     return b"\n".join(sorted(lines[:head]) + lines[head:])
+
+
+# The formats Oxigraph writes query answers in, by the names the commands and the server use.
+SOLUTION_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+TRIPLE_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD"}
+
+
+class _LineLimit:
+    """A binary sink that keeps what is written and stops the writer (TooManyRows) once it
+    has seen more than `limit` line ends."""
+
+    def __init__(self, limit: int | None, message: str):
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.limit, self.message = limit, message
+
+    def write(self, chunk) -> int:
+        chunk = bytes(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.limit is not None and self.lines > self.limit:
+            raise TooManyRows(self.message)
+        self.parts.append(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def serialize_answer(result, fmt: str, max_rows: int | None = None,
+                     prefixes: dict[str, str] | None = None) -> tuple[bytes, int]:
+    """A pyoxigraph SELECT result (fmt in SOLUTION_FORMATS) or CONSTRUCT/DESCRIBE result
+    (fmt in TRIPLE_FORMATS) written by Oxigraph's own writers, with the number of solutions
+    or triples. It is first written one answer per line (TSV for solutions, N-Triples for
+    triples; both escape line breaks) and counted as it is written, so that an answer of
+    more than max_rows stops the engine there (TooManyRows) rather than after it is whole
+    in memory; then re-read and written in `fmt`, in Rust throughout."""
+    import pyoxigraph as ox
+    solutions = fmt in SOLUTION_FORMATS
+    if not solutions and fmt not in TRIPLE_FORMATS:
+        raise StoreError(f"no answer format {fmt!r}; formats: {', '.join([*SOLUTION_FORMATS, *TRIPLE_FORMATS])}")
+    header = 1 if solutions else 0
+    sink = _LineLimit(None if max_rows is None else max_rows + header,
+                      f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
+    if solutions:
+        result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    else:
+        result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+    lines, count = b"".join(sink.parts), sink.lines - header
+    if fmt in ("tsv", "ntriples"):
+        return lines, count
+    if solutions:
+        return ox.parse_query_results(lines, format=ox.QueryResultsFormat.TSV).serialize(
+            format=getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[fmt])), count
+    body = ox.serialize(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False),
+                        format=getattr(ox.RdfFormat, TRIPLE_FORMATS[fmt]),
+                        prefixes=dict(prefixes or {}) if fmt == "turtle" else None)
+    return (sorted_prefix_lines(body) if fmt == "turtle" else body), count
 
 
 def write_atomically(path: Path, data: bytes) -> None:
