@@ -22,20 +22,18 @@ is SERVICE (a query that calls out to another server) unless the caller allows i
 """
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
 from . import project
 from .namespaces import PREFIXES, base_iri
-from .store import SPARQL_TOKENS, Rows, nt_term, ntriples, turtle
+from .store import SPARQL_TOKENS, Rows, ntriples, turtle
 
 HEADER = re.compile(r"^#\s*(title|description|dataset|param)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>\w+)\s*\((?P<type>\w+)\)\s*=\s*(?P<default>.*?)\s*(?:--\s*(?P<doc>.*))?$")
@@ -286,33 +284,9 @@ FORMATS = {
 }
 
 
-def _csv_value(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def format_table(store, table: Rows, fmt: str) -> str:
-    """table (aligned text, labels beside IRIs), or the SPARQL 1.1 result formats: csv
-    (plain values), tsv (terms in Turtle syntax), json. The columns are the query's
-    variables whatever the rows."""
-    if fmt == "json":
-        return table.to_json()
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(table.columns)
-        writer.writerows([_csv_value(term) for term in row] for row in table.rows)
-        return buffer.getvalue()
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{name}" for name in table.columns)]
-        lines += ["\t".join("" if term is None else nt_term(term).replace("\t", "\\t") for term in row)
-                  for row in table.rows]
-        return "\n".join(lines) + "\n"
-    if fmt != "table":
-        raise QueryError(f"format {fmt!r} does not fit a SELECT; formats: {', '.join(FORMATS['select'])}")
+def format_table(store, table: Rows) -> str:
+    """The result as aligned text, with each IRI's label beside it (the SPARQL result
+    formats are the store's own writers: Store.select_as)."""
     labels = _labels(store, (t for row in table.rows for t in row))
     cells = [[f"{labels[t]} <{t}>" if isinstance(t, URIRef) and labels.get(t) else _cell(t) for t in row]
              for row in table.rows]
@@ -355,8 +329,11 @@ def answer(store, query: SavedQuery, given: dict[str, str] | None = None, fmt: s
         if fmt == "ntriples":
             return Answer(ntriples(triples), len(triples))
         return Answer(turtle(triples, {p: str(ns) for p, ns in PREFIXES.items()}).decode("utf-8"), len(triples))
+    if fmt != "table":
+        data, count = store.select_as(query.text, values, fmt, max_rows=max_rows)
+        return Answer(data.decode("utf-8"), count)
     table = store.select(query.text, values, max_rows=max_rows)
-    return Answer(format_table(store, table, fmt), len(table.rows))
+    return Answer(format_table(store, table), len(table.rows))
 
 
 def _check_size(rows: int, max_rows: int | None) -> None:

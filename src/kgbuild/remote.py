@@ -7,6 +7,7 @@ the answers are the same whatever the server's default graph is.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -14,7 +15,7 @@ from rdflib import BNode, Literal, URIRef
 
 from .namespaces import graph_iri
 from .queries import without_comments
-from .store import Rows, StoreError, TooManyRows, substitute
+from .store import SOLUTION_FORMATS, Rows, StoreError, TooManyRows, substitute
 
 
 class RemoteError(StoreError):
@@ -138,6 +139,20 @@ class RemoteStore:
         if max_rows is not None and len(rows) > max_rows:
             raise TooManyRows(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
         return Rows(columns, rows)
+
+    def select_as(self, sparql: str, bindings: dict | None = None, fmt: str = "json",
+                  graphs: Sequence[str] | None = None, max_rows: int | None = None) -> tuple[bytes, int]:
+        """The server's SPARQL JSON results re-written by Oxigraph's writers, as the
+        embedded store writes its own."""
+        import pyoxigraph as ox
+        if fmt not in SOLUTION_FORMATS:
+            raise StoreError(f"no result format {fmt!r}; formats: {', '.join(SOLUTION_FORMATS)}")
+        result = self._query(self._prepared(sparql, bindings, graphs))
+        count = len(result["results"]["bindings"])
+        if max_rows is not None and count > max_rows:
+            raise TooManyRows(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
+        parsed = ox.parse_query_results(json.dumps(result).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+        return parsed.serialize(format=getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[fmt])), count
 
     def ask(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None) -> bool:
         return bool(self._query(self._prepared(sparql, bindings, graphs))["boolean"])

@@ -13,7 +13,6 @@ only datatypes a store keeps as they are (see ontology/kgbuild.ttl).
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -50,13 +49,6 @@ class Rows:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def to_json(self) -> str:
-        """SPARQL 1.1 Query Results JSON."""
-        bindings = [{name: _json_term(term) for name, term in zip(self.columns, row) if term is not None}
-                    for row in self.rows]
-        return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": bindings}}, indent=2,
-                          ensure_ascii=False) + "\n"
-
 
 class TooManyRows(StoreError):
     """A query gave more solutions than the caller accepts."""
@@ -79,6 +71,12 @@ class Store(Protocol):
         """Solutions of a SELECT; the default graph is the union of `graphs` (all by default);
         `bindings` replace variables by terms everywhere in the query text (`substitute`).
         More than `max_rows` solutions raise TooManyRows as soon as one more is seen."""
+
+    def select_as(self, sparql: str, bindings: dict | None = None, fmt: str = "json",
+                  graphs: Sequence[str] | None = None, max_rows: int | None = None) -> tuple[bytes, int]:
+        """A SELECT's solutions written in a SPARQL 1.1 results format (a key of
+        SOLUTION_FORMATS) by Oxigraph's writers, and how many there are; more than
+        `max_rows` raise TooManyRows."""
 
     def construct(self, sparql: str, bindings: dict | None = None,
                   graphs: Sequence[str] | None = None) -> list[tuple]: ...
@@ -227,6 +225,12 @@ class OxigraphStore:
                 raise TooManyRows(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
             rows.append(tuple(term(t) for t in solution))
         return Rows(columns, rows)
+
+    def select_as(self, sparql: str, bindings: dict | None = None, fmt: str = "json",
+                  graphs: Sequence[str] | None = None, max_rows: int | None = None) -> tuple[bytes, int]:
+        if fmt not in SOLUTION_FORMATS:
+            raise StoreError(f"no result format {fmt!r}; formats: {', '.join(SOLUTION_FORMATS)}")
+        return serialize_answer(self._run(sparql, bindings, graphs), fmt, max_rows)
 
     def construct(self, sparql: str, bindings: dict | None = None,
                   graphs: Sequence[str] | None = None) -> list[tuple]:
@@ -497,16 +501,3 @@ def nt_term(term) -> str:
 def ntriples(triples: Iterable[tuple]) -> str:
     """Triples as sorted, de-duplicated N-Triples text: the plain value stages exchange."""
     return "".join(sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples}))
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype is not None:
-        out["datatype"] = str(term.datatype)
-    return out
