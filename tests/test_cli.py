@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import shutil
 
+from rdflib import Graph
+
 from conftest import FAST, run_cli
 from kgbuild.store import OxigraphStore
 
@@ -81,6 +83,20 @@ def test_export_and_stats(mr_sources, tmp_path):
 def test_export_without_a_build_exits_2(tmp_path):
     result = run_cli("export", "--format", "turtle", "--input", str(tmp_path / "missing.nq"))
     assert result.returncode == 2 and "kgbuild build" in result.stderr
+
+
+def test_rdf_xml_refuses_a_predicate_it_cannot_name(tmp_path):
+    """RDF/XML names a predicate by the XML name its IRI ends in; where there is none the
+    export is refused with the predicate named, not written as broken XML."""
+    graph = tmp_path / "graph.nq"
+    graph.write_text('<http://example.org/s> <http://example.org/ns#name> "a" <http://example.org/g> .\n'
+                     '<http://example.org/s> <http://example.org/p/> "b" <http://example.org/g> .\n', encoding="utf-8")
+    refused = run_cli("export", "-f", "xml", "--input", str(graph), "-o", str(tmp_path / "graph.rdf"))
+    assert refused.returncode == 2 and "<http://example.org/p/>" in refused.stderr and "turtle" in refused.stderr
+    assert not (tmp_path / "graph.rdf").exists()
+    graph.write_text('<http://example.org/s> <http://example.org/ns#name> "a" <http://example.org/g> .\n', encoding="utf-8")
+    written = run_cli("export", "-f", "xml", "--input", str(graph))
+    assert written.returncode == 0 and len(Graph().parse(data=written.stdout, format="xml")) == 1
 
 
 def test_unknown_format_exits_2():

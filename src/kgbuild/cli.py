@@ -162,11 +162,14 @@ def build(sources: Path | None, out: Path | None, quiet: bool, no_align: bool, n
               help="Graph file, store folder or build folder (the --out of build) to read instead of the built store (data/build/store).")
 def export(fmt: str, output: Path | None, input_path: Path | None) -> None:
     """Export the built graph in a standard RDF syntax."""
-    from .export import serialize
+    from .export import ExportError, serialize
     from .store import write_atomically
     if output:
         _writable_file(output)
-    data = serialize(_built_graph(input_path), fmt)
+    try:
+        data = serialize(_built_graph(input_path), fmt)
+    except ExportError as exc:
+        raise Failure(str(exc)) from exc
     if output:
         write_atomically(output, data)
         _echo_err(f"wrote {output}")

@@ -11,6 +11,7 @@ shipped context (ontology/context.jsonld) inline, one node object per line.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 
 from pyoxigraph import BlankNode, Literal, NamedNode
@@ -35,10 +36,27 @@ MEDIA_TYPES = {   # as the dataset description's distributions name them
 }
 
 
+# RDF/XML writes a predicate as an element: its IRI must end in an XML name (a letter or _,
+# then letters, digits, _, - or .), which becomes the element's local name.
+XML_LOCAL_NAME = re.compile(r"[^\W\d][\w.-]*$")
+
+
+class ExportError(ValueError):
+    """The graph cannot be written in the asked syntax; the message says why and what to use."""
+
+
 def serialize(store, fmt: str) -> bytes:
     """The whole store in `fmt` (a key of FORMATS), as UTF-8 bytes."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+        raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    if fmt == "xml":
+        # Oxigraph would write such a predicate as an element with no local name: not XML.
+        predicates = [str(row[0]) for row in store.select("SELECT DISTINCT ?p WHERE { ?s ?p ?o }").rows]
+        unwritable = sorted(p for p in predicates if not XML_LOCAL_NAME.search(p))
+        if unwritable:
+            raise ExportError(f"RDF/XML cannot write the predicate <{unwritable[0]}>"
+                              + (f" (and {len(unwritable) - 1} more)" if len(unwritable) > 1 else "")
+                              + ": its IRI does not end in an XML name; export as turtle, nt or another syntax")
     if fmt == "jsonld":
         return jsonld(store).encode("utf-8")
     oxigraph_format, quads, _ = FORMATS[fmt]
