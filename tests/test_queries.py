@@ -169,6 +169,20 @@ def test_a_short_name_must_name_one_query(tmp_path):
         get("cq2-o", tmp_path, short=True)
 
 
+def test_the_catalog_is_read_again_when_a_file_changes(tmp_path):
+    """The catalog is kept between calls (a server asks for it on every request), but any
+    edit shows at once, even one that keeps the file's size, and so do added and removed files."""
+    query = tmp_path / "q1-one.rq"
+    query.write_text("# title: First\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert get("q1-one", tmp_path).title == "First"
+    query.write_text("# title: Other\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert get("q1-one", tmp_path).title == "Other"
+    (tmp_path / "q2-two.rq").write_text("# title: Two\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert sorted(catalog(tmp_path)) == ["q1-one", "q2-two"]
+    query.unlink()
+    assert sorted(catalog(tmp_path)) == ["q2-two"]
+
+
 def test_cli_failing_check_exits_1(full_build, tmp_path):
     check = tmp_path / "always-violation.rq"
     check.write_text("# title: Always fails\nPREFIX kgb: <https://w3id.org/kgbuild/ontology#>\n"

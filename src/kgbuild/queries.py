@@ -161,19 +161,36 @@ def syntax_error(text: str) -> str | None:
     return None
 
 
+_CATALOGS: dict = {}   # folder -> (its files' names and bytes, what load_catalog found in them)
+
+
 def load_catalog(folder: Path | None = None) -> tuple[dict[str, SavedQuery], list[str]]:
-    """The saved queries that parse, and one located message per file that does not."""
+    """The saved queries that parse, and one located message per file that does not.
+    Parsed again only when a file is added, removed or changed (compared byte for byte,
+    which costs far less than parsing): a server answers each request from the catalog,
+    and parsing all of it took longer than most queries."""
     folder = folder or project.current().queries_dir
+    paths = sorted(folder.glob("*.rq"))
+    files = []
+    for path in paths:
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError:   # unreadable or gone since the listing: parsing reports it below
+            files.append((path.name, None))
+    known = _CATALOGS.get(folder)
+    if known is not None and known[0] == files:
+        return dict(known[1]), list(known[2])
     good: dict[str, SavedQuery] = {}
     broken: list[str] = []
-    for path in sorted(folder.glob("*.rq")):
+    for path in paths:
         try:
             query = parse_query_file(path)
         except QueryError as exc:
             broken.append(str(exc))
             continue
         good[query.name] = query
-    return good, broken
+    _CATALOGS[folder] = (files, good, broken)
+    return dict(good), list(broken)
 
 
 def catalog(folder: Path | None = None) -> dict[str, SavedQuery]:
