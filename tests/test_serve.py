@@ -8,6 +8,7 @@ import io
 import json
 import time
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -327,3 +328,44 @@ def test_answers_keep_every_term_in_every_format_and_stop_past_the_limit():
         assert count == 4 and isomorphic(Graph().parse(data=body.decode("utf-8"), format=syntax), triples), fmt
     with pytest.raises(TooManyRows):
         serialize_answer(store.query(construct, use_default_graph_as_union=True), "turtle", max_rows=3)
+
+
+def test_workers_stay_for_the_next_call_and_a_stopped_one_is_replaced():
+    import os
+
+    from kgbuild.worker import TimedOut, WorkerError, WorkerPool
+    pool = WorkerPool(2)
+    try:
+        first = pool.run(os.getpid, (), 10)
+        assert first != os.getpid() and pool.run(os.getpid, (), 10) == first   # no fork per call
+        with pytest.raises(TimedOut, match="after 0.5 s"):
+            pool.run(time.sleep, (10,), 0.5)
+        with pytest.raises(WorkerError, match="ZeroDivisionError"):   # reported; the child lives on
+            pool.run(divmod, (1, 0), 10)
+        second = pool.run(os.getpid, (), 10)
+        assert second != first and pool.run(os.getpid, (), 10) == second
+    finally:
+        pool.close()
+
+
+def test_a_rebuilt_store_is_served_at_once(tmp_path):
+    """Workers keep the store open between queries, yet a build that swaps in a new store
+    folder is what the next query reads."""
+    from kgbuild.serve import create_app
+
+    def store_with(triples: int, folder: Path) -> Path:
+        store = OxigraphStore(folder)
+        store.add_to_graph("urn:x-test:g", "".join(f"<urn:s{i}> <urn:p> <urn:o> .\n" for i in range(triples)))
+        store.close()
+        return folder
+    served = store_with(1, tmp_path / "store")
+    client = TestClient(create_app(served, workers=1))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def counted() -> int:
+        return int(client.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"])
+    assert counted() == 1 and counted() == 1
+    fresh = store_with(3, tmp_path / ".store-new")
+    served.rename(tmp_path / ".store-old")
+    fresh.rename(served)
+    assert counted() == 3

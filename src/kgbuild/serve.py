@@ -16,17 +16,20 @@ redirected to, e.g. by w3id.org), else the path of the base IRI itself: with the
 base https://w3id.org/kgbuild/id/, GET /kgbuild/id/evaluation/x describes
 <https://w3id.org/kgbuild/id/evaluation/x>.
 
-Every store access runs in a forked worker process (`worker.run_limited`), which opens
-the store read-only, so a query past the timeout is stopped and nothing is written.
+Every store access runs in one of a few forked worker processes (`worker.WorkerPool`),
+each with the store open read-only, so a query past the timeout is stopped (its worker
+killed and later replaced) and nothing is written.
 Starlette and uvicorn are imported only here, inside functions: the rest of kgbuild
 works without the `serve` extra.
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
@@ -105,9 +108,23 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
 
 # -- in the worker: results -------------------------------------------------------------------
 
+_OPEN: dict = {}   # in a worker: store folder -> (what it was when opened, the open store)
+
+
 def _open(store_dir: Path):
+    """The store, opened read-only once per worker process and kept while the folder is the
+    same: a rebuild swaps in a new folder (another inode) and writes a new CURRENT, and the
+    next call opens that. The process id is part of the key, so a child never uses a store
+    its parent opened before forking."""
+    import os
+
     from .store import OxigraphStore
-    return OxigraphStore(store_dir, read_only=True)
+    folder = os.stat(store_dir)
+    identity = (os.getpid(), folder.st_dev, folder.st_ino, os.stat(store_dir / "CURRENT").st_mtime_ns)
+    known = _OPEN.get(store_dir)
+    if known is None or known[0] != identity:
+        _OPEN[store_dir] = known = (identity, OxigraphStore(store_dir, read_only=True))
+    return known[1]
 
 
 def format_triples(triples: list[tuple], media: str) -> bytes:
@@ -131,7 +148,7 @@ def run_protocol_query(store_dir: Path, sparql: str, form: str, media: str, max_
     from .queries import code_only
     from .store import SOLUTION_FORMATS, TooManyRows, serialize_answer
     try:
-        engine = ox.Store.read_only(str(store_dir))   # checked by create_app
+        engine = _open(store_dir).engine
         options: dict = {"prefixes": PREFIX_MAP}
         if default_graphs or named_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -377,7 +394,7 @@ def query_page(links: Links) -> str:
 
 def create_app(store_dir: Path, timeout: float = 10, max_rows: int = 10_000, base_url: str | None = None,
                max_body: int = MAX_BODY, workers: int = WORKERS):
-    """The Starlette app serving the store folder `store_dir` (opened read-only per query)."""
+    """The Starlette app serving the store folder `store_dir` (read-only, from worker processes)."""
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
@@ -387,15 +404,18 @@ def create_app(store_dir: Path, timeout: float = 10, max_rows: int = 10_000, bas
 
     from . import queries as _queries   # noqa: F401 - imported before forking, not in each child
     from .store import StoreError
-    from .worker import TimedOut, WorkerError, run_limited
+    from .store import OxigraphStore
+    from .worker import TimedOut, WorkerError, WorkerPool
 
     store_dir = Path(store_dir)
-    _open(store_dir)   # fails now, with the store's message, if the folder is no store
+    # Fails now, with the store's message, if the folder is no store; closed before any fork.
+    OxigraphStore(store_dir, read_only=True).close()
     base = base_iri()
     public = base_url or base
     mount = urlsplit(public).path or "/"
     links = Links(base, mount if base.endswith("/") else None)
     slots = threading.BoundedSemaphore(workers)
+    pool = WorkerPool(workers)
 
     def plain(status: int, message: str) -> Response:
         return Response(message.rstrip("\n") + "\n", status_code=status, media_type=TEXT)
@@ -405,7 +425,7 @@ def create_app(store_dir: Path, timeout: float = 10, max_rows: int = 10_000, bas
             if not slots.acquire(timeout=timeout):
                 raise Refused(503, f"the server is busy ({workers} queries running); try again")
             try:
-                return run_limited(function, args, timeout, "the server's timeout")
+                return pool.run(function, args, timeout, "the server's timeout")
             finally:
                 slots.release()
         try:
@@ -548,7 +568,14 @@ def create_app(store_dir: Path, timeout: float = 10, max_rows: int = 10_000, bas
               Route("/resource", any_resource)]
     if links.mount is not None:
         routes.append(Route(mount.rstrip("/") + "/{rest:path}", resource))
-    return Starlette(routes=routes, exception_handlers={Refused: refused, Exception: failed})
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        pool.close()
+
+    app = Starlette(routes=routes, exception_handlers={Refused: refused, Exception: failed}, lifespan=lifespan)
+    weakref.finalize(app, pool.close)   # also for an app used without its lifespan (a test client)
+    return app
 
 
 def serve(store_dir: Path, host: str, port: int, timeout: float, max_rows: int, base_url: str | None) -> None:

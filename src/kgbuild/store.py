@@ -330,6 +330,12 @@ class OxigraphStore:
                 tmp.unlink()
         return len(lines)
 
+    @property
+    def engine(self):
+        """The pyoxigraph Store itself, for a caller that needs the engine's own query
+        options (the SPARQL protocol's dataset) or writers."""
+        return self._store
+
     def close(self) -> None:
         self.flush()
         self._store = None
