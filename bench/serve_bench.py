@@ -60,8 +60,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--store", type=Path, default=ROOT / "data" / "build" / "store")
     parser.add_argument("--query", default="cq01-actions-supporting-target")
-    parser.add_argument("--param", action="append", default=["sdg=5.2"], metavar="NAME=VALUE")
+    parser.add_argument("--param", action="append", default=None, metavar="NAME=VALUE",
+                        help="a parameter of the query (repeatable; default sdg=5.2 for the default query)")
     args = parser.parse_args()
+    if args.param is None:
+        args.param = ["sdg=5.2"] if args.query == parser.get_default("query") else []
     given = dict(item.split("=", 1) for item in args.param)
     if not args.store.is_dir():
         sys.exit(f"{args.store}: no store; run `kgbuild build` first")
