@@ -50,6 +50,9 @@ COUNTED_CLASSES = ["Evaluation", "Recommendation", "ManagementResponse", "KeyAct
 SOURCE_GRAPH_CODE = ("families/", "mapping.py", "records.py", "parties.py", "partners.py", "vocab.py", "sdg",
                      "response_category.py", "namespaces.py")
 PARALLEL_FROM = 8                     # documents; below this a process pool costs more than it saves
+# Modules that only read a built store: a change to them leaves every store current.
+READING_CODE = ("cli.py", "serve.py", "export.py", "remote.py", "publish.py", "worker.py", "align_eval.py",
+                "synth.py", "static/")
 
 
 @dataclass
@@ -180,6 +183,38 @@ def fingerprint() -> str:
         if path.relative_to(package).as_posix().startswith(SOURCE_GRAPH_CODE):
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def answers_fingerprint() -> str:
+    """What the saved queries' answers depend on besides the documents: the source graphs'
+    fingerprint, the code of every stage, the aligner's data, the shapes, and the saved and
+    summary queries (the summary holds what some saved queries read). A store built under
+    another one may lack what today's queries read, and give short answers without error."""
+    digest = hashlib.sha256(fingerprint().encode())
+    root = project.current().root
+    for folder in ("data/align", "shapes", "queries"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        if not path.relative_to(package).as_posix().startswith(READING_CODE):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def stale_store_note(store_dir: Path) -> str | None:
+    """A one-line note when the store was built by `kgbuild build` under other code, queries
+    or data than these (None for a current store, or a folder no build wrote)."""
+    try:
+        state = json.loads((store_dir / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if state.get("answers") == answers_fingerprint():
+        return None
+    return (f"note: {store_dir} was built by another version of kgbuild, or from other saved queries, "
+            "shapes or settings: answers may lack what these queries read; rebuild it with `kgbuild build`")
 
 
 # -- read and map -----------------------------------------------------------------------------
@@ -354,7 +389,8 @@ def _later_stages(result: BuildResult, store: OxigraphStore, persisting: "_Persi
                                                      "problems": [[p.severity, p.path, p.line, p.message]
                                                                   for p in doc.problems]}
                      for doc in result.documents if doc.reader}
-        state = json.dumps({"fingerprint": expected, "documents": documents}, indent=1, sort_keys=True).encode()
+        state = json.dumps({"fingerprint": expected, "answers": answers_fingerprint(), "documents": documents},
+                           indent=1, sort_keys=True).encode()
         persisting.finish(state)
         result.stages["write"] = StageResult("write", f"{quads} quads", {"quads": quads},
                                              write_seconds + time.perf_counter() - started)

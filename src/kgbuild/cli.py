@@ -52,7 +52,11 @@ def _built_graph(path: Path | None):
             build_dir = path or project.current().build_dir
             path = build_dir / STORE_DIR if (build_dir / STORE_DIR).is_dir() else build_dir / NQUADS
         if path.is_dir():
-            return OxigraphStore(path, read_only=True)
+            store = OxigraphStore(path, read_only=True)
+            from .build import stale_store_note
+            if note := stale_store_note(path):
+                _echo_err(note)
+            return store
         if not path.is_file():
             raise Failure(f"{path}: no built graph; run `kgbuild build` first")
         store = OxigraphStore()
@@ -481,7 +485,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, input_path: Path 
     description (/.well-known/void), the saved queries (/queries) and every resource
     under the base IRI's path, by content negotiation. Needs the `serve` extra."""
     from . import project
-    from .build import STORE_DIR
+    from .build import STORE_DIR, stale_store_note
     from .store import StoreError
     try:
         import starlette  # noqa: F401
@@ -492,6 +496,8 @@ def serve(host: str, port: int, timeout: float, max_rows: int, input_path: Path 
     store_dir = input_path or project.current().build_dir / STORE_DIR
     if not store_dir.is_dir():
         raise Failure(f"{store_dir}: no built store; run `kgbuild build` first")
+    if note := stale_store_note(store_dir):
+        _echo_err(note)
     _echo_err(f"serving {store_dir} at http://{host}:{port}/sparql (Ctrl-C stops)")
     try:
         run_server(store_dir, host, port, timeout, max_rows, base_url)
