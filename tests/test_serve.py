@@ -332,6 +332,7 @@ def test_answers_keep_every_term_in_every_format_and_stop_past_the_limit():
 
 def test_workers_stay_for_the_next_call_and_a_stopped_one_is_replaced():
     import os
+    import signal
 
     from kgbuild.worker import TimedOut, WorkerError, WorkerPool
     pool = WorkerPool(2)
@@ -344,6 +345,9 @@ def test_workers_stay_for_the_next_call_and_a_stopped_one_is_replaced():
             pool.run(divmod, (1, 0), 10)
         second = pool.run(os.getpid, (), 10)
         assert second != first and pool.run(os.getpid, (), 10) == second
+        os.kill(second, signal.SIGKILL)   # an idle child killed from outside is replaced
+        time.sleep(0.2)
+        assert pool.run(os.getpid, (), 10) not in (first, second)
     finally:
         pool.close()
 

@@ -66,10 +66,15 @@ class WorkerPool:
         """function(*args) in a child; its return value (picklable). An exception in the
         child is a WorkerError with its message; the child lives on."""
         worker = self._take()
+        try:
+            worker[1].send((function, args))
+        except OSError:   # the idle child died (killed from outside): one fresh child, once
+            _stop(worker)
+            worker = self._take()
+            worker[1].send((function, args))
         process, connection = worker
         healthy = False
         try:
-            connection.send((function, args))
             if not connection.poll(timeout):
                 raise TimedOut(f"query stopped after {timeout:g} s ({what})")
             try:
