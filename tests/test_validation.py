@@ -135,6 +135,7 @@ def test_corrupted_copy_fails_validation_on_the_command_line(corrupted, tmp_path
 def test_clean_graph_validates_on_the_command_line(full_build):
     result = run_cli("validate", "--input", str(full_build.outputs[0]), "--report", str(full_build.outputs[0].parent / "r.ttl"))
     assert result.returncode == 0 and "0 violations, 2 warnings" in result.stdout
+    assert "validate:" not in result.stderr   # the progress line is for a terminal only
 
 
 def test_a_doubtful_deadline_is_a_warning_as_declared_never_a_violation(full_build):

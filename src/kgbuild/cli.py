@@ -6,6 +6,7 @@ Heavy modules are imported inside the commands, so `kgbuild --help` never breaks
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -21,6 +22,18 @@ class Failure(click.ClickException):
 
 def _echo_err(message: str) -> None:
     click.echo(message, err=True)
+
+
+@contextlib.contextmanager
+def _status(first: str):
+    """A one-line status on a terminal (rich), replaced by each message given to the callable
+    it yields and gone at the end; nothing when standard error is not a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda message: None
+        return
+    from rich.console import Console
+    with Console(stderr=True).status(first) as status:
+        yield status.update
 
 
 def _check_urls(**urls: str | None) -> None:
@@ -229,7 +242,8 @@ def validate(input_path: Path | None, report: Path | None, engine: str) -> None:
         # data in one, which the shapes cannot tell apart.
         raise Failure(f"{input_path}: holds no named graphs (a triple export is the union of them); validate "
                       "the build's store, or its N-Quads or TriG export")
-    outcome = run_validation(store, engine=engine)
+    with _status("validate: compiling the shapes") as say:
+        outcome = run_validation(store, engine=engine, progress=say)
     click.echo(format_report(outcome))
     outcome.write(report)
     _echo_err(f"wrote {report}")
