@@ -66,6 +66,7 @@ def test_export_and_stats(mr_sources, tmp_path):
     out = tmp_path / "graph.ttl"
     result = run_cli("export", "--format", "turtle", "--input", str(nquads), "-o", str(out))
     assert result.returncode == 0, result.stderr
+    assert result.stderr == f"wrote {out}\n"   # its status line is for a terminal only
     nt = run_cli("export", "--format", "nt", "--input", str(nquads))
     assert nt.returncode == 0
     turtle, ntriples = OxigraphStore(), OxigraphStore()

@@ -184,7 +184,8 @@ def export(fmt: str, output: Path | None, input_path: Path | None) -> None:
     if output:
         _writable_file(output)
     try:
-        data = serialize(_built_graph(input_path), fmt)
+        with _status("export: opening the graph") as say:
+            data = serialize(_built_graph(input_path), fmt, progress=say)
     except ExportError as exc:
         raise Failure(str(exc)) from exc
     if output:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from typing import Callable
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
@@ -45,8 +46,8 @@ class ExportError(ValueError):
     """The graph cannot be written in the asked syntax; the message says why and what to use."""
 
 
-def serialize(store, fmt: str) -> bytes:
-    """The whole store in `fmt` (a key of FORMATS), as UTF-8 bytes."""
+def serialize(store, fmt: str, progress: Callable[[str], None] = lambda message: None) -> bytes:
+    """The whole store in `fmt` (a key of FORMATS), as UTF-8 bytes; `progress` hears of each step."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     if fmt == "xml":
@@ -58,8 +59,10 @@ def serialize(store, fmt: str) -> bytes:
                               + (f" (and {len(unwritable) - 1} more)" if len(unwritable) > 1 else "")
                               + ": its IRI does not end in an XML name; export as turtle, nt or another syntax")
     if fmt == "jsonld":
+        progress("export: JSON-LD, graph by graph")
         return jsonld(store).encode("utf-8")
     oxigraph_format, quads, _ = FORMATS[fmt]
+    progress(f"export: reading and sorting {'the quads' if quads else 'the triples of every graph'}")
     if fmt == "trig":   # graph by graph, so that each graph is written once
         lines = [line for graph in sorted(store.graph_names()) for line in store.sorted_lines([graph])]
     else:
@@ -73,6 +76,7 @@ def serialize(store, fmt: str) -> bytes:
     from .namespaces import PREFIXES
     from .store import sorted_prefix_lines
     # Blank node labels are kept as the store gives them (canonical), so output is stable.
+    progress(f"export: writing {fmt}")
     parsed = ox.parse(sorted_text, format=ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES,
                       rename_blank_nodes=False)
     body = ox.serialize(parsed, format=getattr(ox.RdfFormat, oxigraph_format),
