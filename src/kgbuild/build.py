@@ -172,17 +172,23 @@ def fingerprint() -> str:
     for ep in registered_entry_points():
         version = ep.dist.version if getattr(ep, "dist", None) is not None else ""
         digest.update(f"{ep.name}={ep.value} {version}\n".encode())
+    _digest_files(digest, ("ontology", "data/vocab", "data/reference"), lambda module: module.startswith(SOURCE_GRAPH_CODE))
+    return digest.hexdigest()
+
+
+def _digest_files(digest, folders: tuple[str, ...], module_counts: Callable[[str], bool]) -> None:
+    """Feed `digest` every file under the project's `folders` (path and bytes) and the
+    package's modules that `module_counts` (given the path inside the package) keeps."""
     root = project.current().root
-    for folder in ("ontology", "data/vocab", "data/reference"):
+    for folder in folders:
         for path in sorted((root / folder).rglob("*")):
             if path.is_file():
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
-        if path.relative_to(package).as_posix().startswith(SOURCE_GRAPH_CODE):
+        if module_counts(path.relative_to(package).as_posix()):
             digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def answers_fingerprint() -> str:
@@ -191,16 +197,7 @@ def answers_fingerprint() -> str:
     summary queries (the summary holds what some saved queries read). A store built under
     another one may lack what today's queries read, and give short answers without error."""
     digest = hashlib.sha256(fingerprint().encode())
-    root = project.current().root
-    for folder in ("data/align", "shapes", "queries"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        if not path.relative_to(package).as_posix().startswith(READING_CODE):
-            digest.update(path.read_bytes())
+    _digest_files(digest, ("data/align", "shapes", "queries"), lambda module: not module.startswith(READING_CODE))
     return digest.hexdigest()
 
 
