@@ -3,8 +3,8 @@
 Each named graph is sent with the Graph Store HTTP Protocol: PUT replaces the graph (so
 publishing again changes nothing) and, for a large graph, POSTs add the rest in chunks.
 A server without a graph store gets SPARQL 1.1 Update instead (CLEAR, then INSERT DATA in
-chunks). Afterwards the quads per graph on the server are counted through SPARQLWrapper
-and compared with the local store. Passwords are read from an environment variable and
+chunks, each POSTed directly as application/sparql-update). Afterwards the quads per graph
+on the server are counted through SPARQLWrapper and compared with the local store. Passwords are read from an environment variable and
 never printed.
 """
 from __future__ import annotations
@@ -14,9 +14,10 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-from .remote import RemoteError, RemoteStore, run_sparql
+from .remote import RemoteError, RemoteStore
 
 CHUNK_LINES = 50_000          # triples per request: bounded memory on both sides
+SPARQL_UPDATE = "application/sparql-update"
 
 
 @dataclass
@@ -110,7 +111,7 @@ def publish(store, endpoint: str, graph_store: str | None = None, update: str | 
     """Send every named graph of `store` to the server and compare the counts."""
     result = PublishResult()
     names = store.graph_names()
-    sender = _Sender(graph_store or endpoint, user, password)
+    sender = _Sender(graph_store or update or endpoint, user, password)
     for graph in names:
         lines = store.sorted_lines([graph])
         # N-Triples lines of the graph (sorted_lines gives N-Quads: drop the graph term).
@@ -119,12 +120,14 @@ def publish(store, endpoint: str, graph_store: str | None = None, update: str | 
             for i, chunk in enumerate(_chunks(triples)):
                 sender.send("PUT" if i == 0 else "POST", _graph_url(graph_store, graph), chunk, "text/turtle")
         else:
+            # The update itself is the body (application/sparql-update), not a form field:
+            # form-encoding 50,000 triples made each request six times slower on both sides.
             result.method = "update"
-            run_sparql(update or endpoint, f"CLEAR SILENT GRAPH <{graph}>", user, password, update=True)
+            sender.send("POST", update or endpoint, f"CLEAR SILENT GRAPH <{graph}>".encode(), SPARQL_UPDATE)
             for chunk in _chunks(triples):
                 if chunk:
-                    run_sparql(update or endpoint, f"INSERT DATA {{ GRAPH <{graph}> {{\n{chunk.decode('utf-8')}}} }}",
-                               user, password, update=True)
+                    sender.send("POST", update or endpoint,
+                                f"INSERT DATA {{ GRAPH <{graph}> {{\n".encode() + chunk + b"} }", SPARQL_UPDATE)
         result.graphs += 1
         result.triples += len(triples)
         if progress:
