@@ -335,7 +335,7 @@ def test_workers_stay_for_the_next_call_and_a_stopped_one_is_replaced():
     import signal
 
     from kgbuild.worker import TimedOut, WorkerError, WorkerPool
-    pool = WorkerPool(2)
+    pool = WorkerPool()
     try:
         first = pool.run(os.getpid, (), 10)
         assert first != os.getpid() and pool.run(os.getpid, (), 10) == first   # no fork per call

@@ -172,7 +172,8 @@ def fingerprint() -> str:
     for ep in registered_entry_points():
         version = ep.dist.version if getattr(ep, "dist", None) is not None else ""
         digest.update(f"{ep.name}={ep.value} {version}\n".encode())
-    _digest_files(digest, ("ontology", "data/vocab", "data/reference"), lambda module: module.startswith(SOURCE_GRAPH_CODE))
+    _digest_files(digest, ("ontology", "data/vocab", "data/reference"),
+                  lambda module: module.startswith(SOURCE_GRAPH_CODE))
     return digest.hexdigest()
 
 

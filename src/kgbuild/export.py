@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from typing import Callable
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+import pyoxigraph as ox
 
 CONTEXT_FILE = "context.jsonld"   # in ontology/
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -71,8 +71,6 @@ def serialize(store, fmt: str, progress: Callable[[str], None] = lambda message:
     del lines
     if fmt in ("nquads", "nt"):
         return sorted_text
-    import pyoxigraph as ox
-
     from .namespaces import PREFIXES
     from .store import sorted_prefix_lines
     # Blank node labels are kept as the store gives them (canonical), so output is stable.
@@ -139,12 +137,12 @@ class JsonLdTerms:
 
     def node_id(self, term) -> str:
         """A node's @id: a blank node's label, an IRI compacted (pyoxigraph terms)."""
-        return f"_:{term.value}" if isinstance(term, BlankNode) else self.compact(term.value)
+        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else self.compact(term.value)
 
     def value(self, term):
         """A value object: IRIs and blank nodes by @id, literals by value with their
         datatype or language (a plain string is an xsd:string)."""
-        if not isinstance(term, Literal):
+        if not isinstance(term, ox.Literal):
             return {"@id": self.node_id(term)}
         if term.language:
             return {"@value": term.value, "@language": term.language}
@@ -154,9 +152,9 @@ class JsonLdTerms:
 
     def entry(self, predicate: str, term) -> tuple[str, object]:
         """The key and the JSON value of one triple's predicate and object."""
-        if predicate == RDF_TYPE and isinstance(term, NamedNode):
+        if predicate == RDF_TYPE and isinstance(term, ox.NamedNode):
             return "@type", self.terms.get(term.value) or self.compact(term.value)
-        if not isinstance(term, Literal) and predicate in self.iri_terms:
+        if not isinstance(term, ox.Literal) and predicate in self.iri_terms:
             return self.iri_terms[predicate], self.node_id(term)
         return self.terms.get(predicate) or self.compact(predicate), self.value(term)
 
@@ -177,7 +175,6 @@ def jsonld(store, context: dict | None = None) -> str:
     read as sorted N-Triples, so a subject's triples arrive together and in order, and each
     node is written on a line of its own (by the C JSON encoder; an indented document goes
     through the pure-Python one, three times slower at a million quads)."""
-    from pyoxigraph import RdfFormat, parse
     context = context if context is not None else shipped_context()
     terms = JsonLdTerms(context)
     parts = []
@@ -186,7 +183,7 @@ def jsonld(store, context: dict | None = None) -> str:
         if not lines:
             continue
         nodes, subject, entries = [], None, {}
-        for triple in parse(b"\n".join(lines), format=RdfFormat.N_TRIPLES, rename_blank_nodes=False):
+        for triple in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False):
             if triple.subject != subject:
                 if subject is not None:
                     nodes.append(terms.node(subject, entries))

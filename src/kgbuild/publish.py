@@ -4,8 +4,8 @@ Each named graph is sent with the Graph Store HTTP Protocol: PUT replaces the gr
 publishing again changes nothing) and, for a large graph, POSTs add the rest in chunks.
 A server without a graph store gets SPARQL 1.1 Update instead (CLEAR, then INSERT DATA in
 chunks, each POSTed directly as application/sparql-update). Afterwards the quads per graph
-on the server are counted through SPARQLWrapper and compared with the local store. Passwords are read from an environment variable and
-never printed.
+on the server are counted through SPARQLWrapper and compared with the local store.
+Passwords are read from an environment variable and never printed.
 """
 from __future__ import annotations
 

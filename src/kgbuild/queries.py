@@ -33,7 +33,7 @@ from rdflib.namespace import RDFS, SKOS, XSD
 
 from . import project
 from .namespaces import PREFIXES, base_iri
-from .store import SPARQL_TOKENS, Rows, ntriples, turtle
+from .store import SPARQL_TOKENS, Rows, TooManyRows, ntriples, turtle
 
 HEADER = re.compile(r"^#\s*(title|description|dataset|param)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>\w+)\s*\((?P<type>\w+)\)\s*=\s*(?P<default>.*?)\s*(?:--\s*(?P<doc>.*))?$")
@@ -355,4 +355,4 @@ def answer(store, query: SavedQuery, given: dict[str, str] | None = None, fmt: s
 
 def _check_size(rows: int, max_rows: int | None) -> None:
     if max_rows is not None and rows > max_rows:
-        raise QueryError(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
+        raise TooManyRows.beyond(max_rows)

@@ -15,7 +15,7 @@ from rdflib import BNode, Literal, URIRef
 
 from .namespaces import graph_iri
 from .queries import without_comments
-from .store import SOLUTION_FORMATS, Rows, StoreError, TooManyRows, substitute
+from .store import Rows, StoreError, TooManyRows, results_format, substitute
 
 
 class RemoteError(StoreError):
@@ -35,10 +35,8 @@ def _wrapper(endpoint: str, user: str | None, password: str | None, method: str 
     return client
 
 
-def run_sparql(endpoint: str, sparql: str, user: str | None = None, password: str | None = None,
-               update: bool = False) -> dict | None:
-    """SPARQL JSON results of a query (None for an update); errors as RemoteError, never
-    carrying the password."""
+def run_sparql(endpoint: str, sparql: str, user: str | None = None, password: str | None = None) -> dict:
+    """SPARQL JSON results of a query; errors as RemoteError, never carrying the password."""
     import urllib.error
 
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -46,13 +44,9 @@ def run_sparql(endpoint: str, sparql: str, user: str | None = None, password: st
     # SPARQLWrapper guesses a query's form from its words: 'dropped' in a comment made an update.
     client.setQuery(without_comments(sparql))
     try:
-        if update:
-            client.query()
-            return None
         return client.queryAndConvert()
     except SPARQLWrapperException as exc:
-        what = "update" if update else "query"
-        raise RemoteError(f"{endpoint}: the server refused the {what}: {_first_line(exc)}") from None
+        raise RemoteError(f"{endpoint}: the server refused the query: {_first_line(exc)}") from None
     except urllib.error.HTTPError as exc:
         raise RemoteError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
@@ -137,7 +131,7 @@ class RemoteStore:
         columns = result["head"]["vars"]
         rows = [tuple(_term(b.get(c)) for c in columns) for b in result["results"]["bindings"]]
         if max_rows is not None and len(rows) > max_rows:
-            raise TooManyRows(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
+            raise TooManyRows.beyond(max_rows)
         return Rows(columns, rows)
 
     def select_as(self, sparql: str, bindings: dict | None = None, fmt: str = "json",
@@ -145,14 +139,13 @@ class RemoteStore:
         """The server's SPARQL JSON results re-written by Oxigraph's writers, as the
         embedded store writes its own."""
         import pyoxigraph as ox
-        if fmt not in SOLUTION_FORMATS:
-            raise StoreError(f"no result format {fmt!r}; formats: {', '.join(SOLUTION_FORMATS)}")
+        wanted = results_format(fmt)
         result = self._query(self._prepared(sparql, bindings, graphs))
         count = len(result["results"]["bindings"])
         if max_rows is not None and count > max_rows:
-            raise TooManyRows(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
+            raise TooManyRows.beyond(max_rows)
         parsed = ox.parse_query_results(json.dumps(result).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[fmt])), count
+        return parsed.serialize(format=wanted), count
 
     def ask(self, sparql: str, bindings: dict | None = None, graphs: Sequence[str] | None = None) -> bool:
         return bool(self._query(self._prepared(sparql, bindings, graphs))["boolean"])

@@ -146,7 +146,7 @@ def run_protocol_query(store_dir: Path, sparql: str, form: str, media: str, max_
     import pyoxigraph as ox
 
     from .queries import code_only
-    from .store import SOLUTION_FORMATS, TooManyRows, serialize_answer
+    from .store import TooManyRows, results_format, serialize_answer
     try:
         engine = _open(store_dir).engine
         options: dict = {"prefixes": PREFIX_MAP}
@@ -158,8 +158,7 @@ def run_protocol_query(store_dir: Path, sparql: str, form: str, media: str, max_
             options["use_default_graph_as_union"] = True
         result = engine.query(sparql, **options)
         if form == "ask":
-            return Reply(200, media, result.serialize(
-                format=getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[ANSWER_FORMATS[media]])))
+            return Reply(200, media, result.serialize(format=results_format(ANSWER_FORMATS[media])))
         body, _ = serialize_answer(result, ANSWER_FORMATS[media], max_rows, PREFIX_MAP)
         return Reply(200, media, body)
     except TooManyRows:
@@ -415,7 +414,7 @@ def create_app(store_dir: Path, timeout: float = 10, max_rows: int = 10_000, bas
     mount = urlsplit(public).path or "/"
     links = Links(base, mount if base.endswith("/") else None)
     slots = threading.BoundedSemaphore(workers)
-    pool = WorkerPool(workers)
+    pool = WorkerPool()
 
     def plain(status: int, message: str) -> Response:
         return Response(message.rstrip("\n") + "\n", status_code=status, media_type=TEXT)

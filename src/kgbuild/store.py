@@ -53,6 +53,10 @@ class Rows:
 class TooManyRows(StoreError):
     """A query gave more solutions than the caller accepts."""
 
+    @classmethod
+    def beyond(cls, max_rows: int) -> "TooManyRows":
+        return cls(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
+
 
 class Store(Protocol):
     """What every stage needs of a quad store."""
@@ -222,14 +226,13 @@ class OxigraphStore:
         rows = []
         for solution in solutions:
             if max_rows is not None and len(rows) == max_rows:
-                raise TooManyRows(f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
+                raise TooManyRows.beyond(max_rows)
             rows.append(tuple(term(t) for t in solution))
         return Rows(columns, rows)
 
     def select_as(self, sparql: str, bindings: dict | None = None, fmt: str = "json",
                   graphs: Sequence[str] | None = None, max_rows: int | None = None) -> tuple[bytes, int]:
-        if fmt not in SOLUTION_FORMATS:
-            raise StoreError(f"no result format {fmt!r}; formats: {', '.join(SOLUTION_FORMATS)}")
+        results_format(fmt)   # refuses a triple format before the query runs
         return serialize_answer(self._run(sparql, bindings, graphs), fmt, max_rows)
 
     def construct(self, sparql: str, bindings: dict | None = None,
@@ -399,20 +402,28 @@ SOLUTION_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
 TRIPLE_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD"}
 
 
-class _LineLimit:
-    """A binary sink that keeps what is written and stops the writer (TooManyRows) once it
-    has seen more than `limit` line ends."""
+def results_format(fmt: str):
+    """The pyoxigraph QueryResultsFormat of a SOLUTION_FORMATS name; StoreError for another."""
+    import pyoxigraph as ox
+    if fmt not in SOLUTION_FORMATS:
+        raise StoreError(f"no result format {fmt!r}; formats: {', '.join(SOLUTION_FORMATS)}")
+    return getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[fmt])
 
-    def __init__(self, limit: int | None, message: str):
+
+class _LineLimit:
+    """A binary sink that keeps what is written and stops the writer (TooManyRows, naming
+    `max_rows`) once it has seen more than `limit` line ends."""
+
+    def __init__(self, limit: int | None, max_rows: int | None):
         self.parts: list[bytes] = []
         self.lines = 0
-        self.limit, self.message = limit, message
+        self.limit, self.max_rows = limit, max_rows
 
     def write(self, chunk) -> int:
         chunk = bytes(chunk)
         self.lines += chunk.count(b"\n")
         if self.limit is not None and self.lines > self.limit:
-            raise TooManyRows(self.message)
+            raise TooManyRows.beyond(self.max_rows)
         self.parts.append(chunk)
         return len(chunk)
 
@@ -433,8 +444,7 @@ def serialize_answer(result, fmt: str, max_rows: int | None = None,
     if not solutions and fmt not in TRIPLE_FORMATS:
         raise StoreError(f"no answer format {fmt!r}; formats: {', '.join([*SOLUTION_FORMATS, *TRIPLE_FORMATS])}")
     header = 1 if solutions else 0
-    sink = _LineLimit(None if max_rows is None else max_rows + header,
-                      f"the result has more than {max_rows} rows; narrow the query or raise --max-rows")
+    sink = _LineLimit(None if max_rows is None else max_rows + header, max_rows)
     if solutions:
         result.serialize(sink, format=ox.QueryResultsFormat.TSV)
     else:
@@ -444,7 +454,7 @@ def serialize_answer(result, fmt: str, max_rows: int | None = None,
         return lines, count
     if solutions:
         return ox.parse_query_results(lines, format=ox.QueryResultsFormat.TSV).serialize(
-            format=getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[fmt])), count
+            format=results_format(fmt)), count
     body = ox.serialize(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False),
                         format=getattr(ox.RdfFormat, TRIPLE_FORMATS[fmt]),
                         prefixes=dict(prefixes or {}) if fmt == "turtle" else None)

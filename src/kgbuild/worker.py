@@ -17,34 +17,13 @@ class TimedOut(WorkerError):
 
 
 def run_limited(function, args: tuple, timeout: float, what: str = "--timeout"):
-    """function(*args) in a forked child; its return value (picklable). Past `timeout`
-    seconds, or on Ctrl-C, the child is killed; TimedOut names `what` set the limit."""
-    import multiprocessing
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-
-    def child():
-        try:
-            send.send(function(*args))
-        finally:
-            send.close()
-    process = context.Process(target=child, daemon=True)
-    process.start()
-    send.close()
+    """function(*args) in a forked child of its own; its return value (picklable). Past
+    `timeout` seconds, or on Ctrl-C, the child is killed; TimedOut names `what` set the limit."""
+    pool = WorkerPool()
     try:
-        if not receive.poll(timeout):
-            process.kill()
-            raise TimedOut(f"query stopped after {timeout:g} s ({what})")
-        try:
-            return receive.recv()
-        except EOFError:
-            raise WorkerError("the query process ended without an answer (out of memory?)") from None
-    except KeyboardInterrupt:
-        process.kill()
-        raise
+        return pool.run(function, args, timeout, what)
     finally:
-        receive.close()
-        process.join(1)
+        pool.close()
 
 
 class WorkerPool:
@@ -53,12 +32,11 @@ class WorkerPool:
     A forked child per call made the timeout enforceable but cost more than most queries
     (about 70 ms a request on the seed build, for a 2.4 ms query): the fork, and the store
     opened anew. Here a child stays, with what it opened, for the next call; a call past its
-    timeout kills its child, and a new one is forked when next needed. At most `size`
-    children: callers bound their calls to that (serve's slots)."""
+    timeout kills its child, and a new one is forked when next needed. There are as many
+    children as calls at once: callers bound those (serve's slots)."""
 
-    def __init__(self, size: int):
+    def __init__(self):
         import threading
-        self.size = size
         self._idle: list = []
         self._lock = threading.Lock()
 
@@ -131,5 +109,5 @@ def _serve_calls(connection) -> None:
             except Exception as exc:  # noqa: BLE001 - reported to the caller in one line
                 answer = (False, f"the query failed: {type(exc).__name__}: {exc}")
             connection.send(answer)
-    except KeyboardInterrupt:   # the server's Ctrl-C reaches its children too
+    except KeyboardInterrupt:   # a Ctrl-C on the terminal reaches the children too
         return
