@@ -106,6 +106,16 @@ def test_a_row_breaking_the_split_rule_names_file_and_line(tmp_path):
         load_labelled(bad)
 
 
+def test_a_labelled_set_that_is_not_utf8_names_file_and_line(tmp_path):
+    data = DEV_SET.read_bytes().splitlines(keepends=True)
+    row = next(n for n, line in enumerate(data) if line.startswith(b"id\t")) + 3
+    data[row] = data[row].replace(b"\t", b"\t\xff", 1)
+    bad = tmp_path / "dev-set.tsv"
+    bad.write_bytes(b"".join(data))
+    with pytest.raises(ValueError, match=rf"dev-set.tsv:{row + 1}: not UTF-8 text"):
+        load_labelled(bad)
+
+
 def test_learned_weights_load_from_the_data_file(tmp_path):
     folder = tmp_path / "align"
     shutil.copytree(ALIGN_DIR, folder)

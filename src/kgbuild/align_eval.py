@@ -58,7 +58,13 @@ def load_labelled(path: Path, known_targets: set[str] | None = None) -> list[Lab
     """The rows of a labelled set; a row with a wrong split, an unknown code or goals that do
     not follow from its targets is an error naming the file and line."""
     items, header = [], None
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_no = data[:exc.start].count(b"\n") + 1
+        raise ValueError(f"{path}:{line_no}: not UTF-8 text ({exc.reason})") from None
+    for line_no, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
