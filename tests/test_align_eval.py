@@ -15,8 +15,10 @@ from kgbuild.align_eval import (
     bootstrap_interval,
     cross_fitted_calibrations,
     cross_validated_loss,
+    cited_sentences,
     fit,
     load_labelled,
+    load_readings,
     log_loss_sum,
     out_of_fold_links,
     outcomes,
@@ -30,6 +32,8 @@ from kgbuild.align_eval import (
 
 ALIGN_DIR = ROOT / "data" / "align"
 DEV_SET = ALIGN_DIR / "dev-set.tsv"
+READINGS = ALIGN_DIR / "cited-readings.tsv"
+FRAMEWORK = ROOT / "data" / "sources" / "unsdcf-kazakhstan-2021-2025.txt"
 
 
 def item(targets, split="dev", text="x"):
@@ -277,3 +281,51 @@ def test_no_target_cue_keeps_a_generic_management_action_unaligned(tmp_path):
             if line.strip() not in ("strategic note", "results framework")]
     cues.write_text("\n".join(kept) + "\n", encoding="utf-8")
     assert Aligner(folder).no_target_cues(text) == []
+
+
+@pytest.fixture(scope="module")
+def cited_and_targets():
+    return cited_sentences(FRAMEWORK), set(Aligner(ALIGN_DIR, learned=False).targets)
+
+
+def test_both_blind_readings_cover_every_cited_sentence(cited_and_targets):
+    cited, targets = cited_and_targets
+    passes = load_readings(READINGS, FRAMEWORK, cited, targets)
+    assert sorted(passes) == ["a", "b"]
+    for found in passes.values():
+        assert [r.item for r in found] == cited
+        assert all(r.proposals and r.goals[0] == r.proposals[0].goal for r in found)
+
+
+def _readings_file(tmp_path, rows):
+    path = tmp_path / "readings.tsv"
+    header = "# constructed\nframework\tid\tpass\ttop\tothers\ttext\n"
+    path.write_text(header + "".join("\t".join(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_a_reading_is_scored_like_the_aligner(tmp_path, cited_and_targets):
+    cited, targets = cited_and_targets
+    right = [(FRAMEWORK.name, i.id, "right", sorted(i.targets)[0], "", i.text) for i in cited]
+    # the first cited target's goal, but a target of it no sentence cites
+    wrong = [(FRAMEWORK.name, i.id, "wrong", next(t for t in sorted(targets) if t.split(".")[0] == sorted(i.goals)[0]
+                                                   and t not in i.targets), "", i.text) for i in cited]
+    passes = load_readings(_readings_file(tmp_path, right + wrong), FRAMEWORK, cited, targets)
+    assert set(outcomes(passes["right"], 0.7)["target_p1"]) == {1.0}
+    assert set(outcomes(passes["wrong"], 0.7)["target_p1"]) == {0.0}
+    assert set(outcomes(passes["wrong"], 0.7)["goal_p1"]) == {1.0}
+
+
+def test_a_reading_of_other_sentences_is_left_out(tmp_path, cited_and_targets):
+    cited, targets = cited_and_targets
+    rows = [(FRAMEWORK.name, i.id, "a", sorted(i.targets)[0], "", i.text) for i in cited]
+    rows[3] = rows[3][:5] + (rows[3][5] + " (edited)",)     # the framework's text has changed
+    assert load_readings(_readings_file(tmp_path, rows), FRAMEWORK, cited, targets) == {}
+
+
+def test_a_reading_with_an_unknown_target_names_file_and_line(tmp_path, cited_and_targets):
+    cited, targets = cited_and_targets
+    rows = [(FRAMEWORK.name, i.id, "a", sorted(i.targets)[0], "", i.text) for i in cited]
+    rows[2] = rows[2][:4] + ("5.99",) + rows[2][5:]
+    with pytest.raises(ValueError, match=r"readings.tsv:5: unknown target codes \['5.99'\]"):
+        load_readings(_readings_file(tmp_path, rows), FRAMEWORK, cited, targets)

@@ -115,6 +115,7 @@ def test_eval_align_prints_the_table():
     result = run_cli("eval-align")
     assert result.returncode == 0, result.stderr
     assert "| all signals |" in result.stdout and "| without thesaurus |" in result.stdout
+    assert "| cited sentences, blind reader a (words only) | 60 |" in result.stdout
 
 
 def test_query_and_stats_open_the_built_store_not_the_nquads(mr_sources, tmp_path):

@@ -10,6 +10,10 @@ Two benchmarks, kept apart:
   parentheses: each sentence is stripped of every citation before the aligner sees it and
   scored against what it cited, with the outcome statement as its context. Never trained on.
 
+The cited sentences also carry blind readings (data/align/cited-readings.tsv): two readers'
+top targets from the stripped sentence and its outcome alone, scored the same way. They show
+how far the words lead a careful reader, so the aligner's figure there has a ceiling beside it.
+
 Every rate comes with a bootstrap 95% interval over items (fixed seed), so that two
 configurations are not told apart on noise.
 """
@@ -26,6 +30,8 @@ from .align import FEATURES, SIGNALS, Aligner, Proposal, goal_ranking
 BOOTSTRAP_SEED = 20240607
 BOOTSTRAP_SAMPLES = 1000
 RELIABILITY_BINS = 10
+READINGS = "cited-readings.tsv"
+READING_COLUMNS = ("framework", "id", "pass", "top", "others", "text")
 COLUMNS = ("id", "split", "gold_targets", "gold_goals", "pass1", "pass2", "agreement", "note", "text", "context")
 
 
@@ -120,6 +126,53 @@ def cited_sentences(framework_path: Path) -> list[LabelledItem]:
             items.append(LabelledItem(f"line {line}", stripped, frozenset(codes),
                                       frozenset(c.split(".")[0] for c in codes), "cited", context[(line, sentence)]))
     return items
+
+
+def load_readings(path: Path, framework: Path, cited: list[LabelledItem],
+                  known_targets: set[str]) -> dict[str, list[Result]]:
+    """Each reading pass of `framework`'s cited sentences as results scored like the aligner's
+    (the reader's top target first). A pass that does not cover every sentence, as when the
+    framework's text has changed, is left out; a malformed row is an error naming file and line."""
+    from .align import Proposal
+    items = {(item.id, item.text): item for item in cited}
+    passes: dict[str, dict[tuple[str, str], Result]] = {}
+    header = None
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if header is None:
+            header = tuple(cells)
+            if header != READING_COLUMNS:
+                raise ValueError(f"{path}:{line_no}: expected the columns {' '.join(READING_COLUMNS)}, got {' '.join(cells)}")
+            continue
+        if len(cells) != len(READING_COLUMNS):
+            raise ValueError(f"{path}:{line_no}: expected {len(READING_COLUMNS)} tab-separated cells, got {len(cells)}")
+        row = dict(zip(READING_COLUMNS, cells))
+        codes = [row["top"], *row["others"].split()]
+        if unknown := [c for c in codes if c not in known_targets]:
+            raise ValueError(f"{path}:{line_no}: unknown target codes {unknown}")
+        item = items.get((row["id"], row["text"]))
+        if row["framework"] != framework.name or item is None:
+            continue
+        proposals = [Proposal(code, 1.0) for code in dict.fromkeys(codes)]
+        passes.setdefault(row["pass"], {})[(row["id"], row["text"])] = Result(
+            item, proposals, list(dict.fromkeys(p.goal for p in proposals)))
+    return {name: [found[key] for key in items] for name, found in sorted(passes.items()) if len(found) == len(items)}
+
+
+def reading_agreement(passes: dict[str, list[Result]]) -> str:
+    """How often each pair of passes names the same top target and the same top goal."""
+    lines = []
+    names = sorted(passes)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            pairs = list(zip(passes[a], passes[b]))
+            same_target = sum(x.proposals[0].target == y.proposals[0].target for x, y in pairs)
+            same_goal = sum(x.goals[0] == y.goals[0] for x, y in pairs)
+            lines.append(f"readings {a} and {b} name the same top target for {same_target} of {len(pairs)} "
+                         f"sentences, the same goal for {same_goal}")
+    return "\n".join(lines)
 
 
 # -- running and scoring ------------------------------------------------------------------------
@@ -455,7 +508,10 @@ def calibration_line(model: dict | None) -> str:
             f"fifth: {losses}")
 
 
-def report(labelled: list[LabelledItem], cited: list[LabelledItem], align_dir: Path | None = None) -> str:
+def report(labelled: list[LabelledItem], cited: list[LabelledItem], align_dir: Path | None = None,
+           readings: dict[str, list[Result]] | None = None) -> str:
+    """The whole eval-align report; `readings` (load_readings) adds the blind readers' rows
+    beside the aligner's on the cited sentences."""
     aligner = Aligner(align_dir)
     threshold = aligner.assert_threshold
     dev = [i for i in labelled if i.split == "dev"]
@@ -468,7 +524,10 @@ def report(labelled: list[LabelledItem], cited: list[LabelledItem], align_dir: P
         f"labelled items: {len(dev)} dev (fitting, thresholds), {len(test)} test (held out); "
         f"{len(cited)} cited sentences (never fitted on; citations removed before alignment)",
         "", "Held-out results (mean [bootstrap 95% interval]):",
-        summary_table([("test split", results["test split"]), ("cited sentences", results["cited sentences"])], threshold),
+        summary_table([("test split", results["test split"]), ("cited sentences", results["cited sentences"])]
+                      + [(f"cited sentences, blind reader {name} (words only)", found)
+                         for name, found in (readings or {}).items()], threshold),
+        *(["", reading_agreement(readings)] if readings and len(readings) > 1 else []),
         "", "Ablation (the learned model as fitted, one signal switched off; and the hand-set noisy-OR):",
         ablation_table({"test": test, "cited": cited}, align_dir),
         "", calibration_line(aligner.model),

@@ -264,7 +264,7 @@ def eval_align(framework: Path | None, labelled: Path | None, fit: bool) -> None
     precision@1 with bootstrap intervals, an ablation table, calibration and thresholds."""
     from . import project
     from .align import Aligner
-    from .align_eval import cited_sentences, load_labelled, report, save_model
+    from .align_eval import READINGS, cited_sentences, load_labelled, load_readings, report, save_model
     from .align_eval import fit as fit_model
     align_dir = project.current().align_dir
     labelled = labelled or align_dir / "dev-set.tsv"
@@ -283,13 +283,16 @@ def eval_align(framework: Path | None, labelled: Path | None, fit: bool) -> None
         if framework is None:
             raise Failure(f"{project.current().sources_dir}: no cooperation framework to read cited sentences from")
     try:
-        items = load_labelled(labelled, set(Aligner(align_dir, learned=False).targets))
+        known_targets = set(Aligner(align_dir, learned=False).targets)
+        items = load_labelled(labelled, known_targets)
         if fit:
             click.echo(f"wrote {save_model(fit_model(items, align_dir), align_dir)}")
         cited = cited_sentences(framework)
         if not cited:
             raise Failure(f"{framework}: no sentences cite SDG targets")
-        click.echo(report(items, cited, align_dir))
+        readings_file = align_dir / READINGS
+        readings = load_readings(readings_file, framework, cited, known_targets) if readings_file.is_file() else {}
+        click.echo(report(items, cited, align_dir, readings))
     except ValueError as error:
         raise Failure(str(error)) from error
 
