@@ -150,6 +150,28 @@ def test_outcome_alignment_only_where_country_and_time_overlap(full_build):
     assert [str(r[0]).rsplit("/", 1)[-1] for r in rows] == [key_of("unwomen-gate-mr-kazakhstan-cpe-2016-2020")]
 
 
+def test_outcomes_of_the_same_number_in_two_frameworks_get_two_alignments(aligner):
+    # Two frameworks of one country whose periods both meet the evaluation's years, each
+    # with an outcome 1.1: an IRI made of the number alone merged the two alignments into
+    # one node with two targets and two confidences.
+    from kgbuild.namespaces import mint
+    statement = "Women and girls live free from gender-based violence and have access to justice"
+    outcomes_ = [align_graph.OutcomeInfo(URIRef(f"{mint('framework', key)}/outcome/1.1"), "1.1", statement,
+                                         {"5.2"}, {"KAZ"}, years)
+                 for key, years in (("unsdcf-kaz-2016-2020", (2016, 2020)), ("unsdcf-kaz-2021-2025", (2021, 2025)))]
+    item = align_graph.Item(mint("evaluation", "e", "recommendation", "1"), "recommendation",
+                            "End violence against women and girls and widen their access to justice",
+                            countries={"KAZ"}, years=(2019, 2022))
+    text, _, _, _ = align_graph._align_chunk(aligner, [item], outcomes_)
+    aligned = {}
+    for line in text.splitlines():
+        subject, predicate, obj = line.split(" ", 2)
+        if predicate == f"<{KGB.alignedTo}>" and "/outcome/" in obj:
+            aligned.setdefault(subject, []).append(obj)
+    assert len(aligned) == 2 and all(len(objects) == 1 for objects in aligned.values())
+    assert sorted(o for objects in aligned.values() for o in objects) == sorted(f"<{o.iri}> ." for o in outcomes_)
+
+
 def test_cited_sentences_never_show_the_citation():
     cited = cited_sentences(SOURCES / "unsdcf-kazakhstan-2021-2025.txt")
     assert len(cited) >= 40
@@ -307,11 +329,11 @@ def reference_alignment(store) -> set[bytes]:
     for item in reference_items(store, aligner.settings):
         proposals = ref.propose(item.text, item.tags, item.context, item.context_tags)
         for p in proposals:
-            alignment(URIRef(f"{item.iri}/alignment/target/{p.target}"), item.iri, SDG[p.target], p.confidence, p.evidence)
+            alignment(URIRef(align_graph.alignment_iri(item.iri, target=p.target)), item.iri, SDG[p.target], p.confidence, p.evidence)
             if p.confidence >= aligner.assert_threshold:
                 triples.append((item.iri, KGB.supportsTarget, SDG[p.target]))
         for outcome, confidence, evidence in align_graph.outcome_proposals(aligner, item, proposals, candidates, ref.cosine):
-            alignment(URIRef(f"{item.iri}/alignment/outcome/{outcome.number}"), item.iri, outcome.iri, confidence, evidence)
+            alignment(URIRef(align_graph.alignment_iri(item.iri, outcome=outcome.iri)), item.iri, outcome.iri, confidence, evidence)
             if confidence >= aligner.outcome_assert_threshold:
                 triples.append((item.iri, KGB.supportsOutcome, outcome.iri))
     out = OxigraphStore()

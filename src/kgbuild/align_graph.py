@@ -14,6 +14,7 @@ on its own.
 """
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import time
@@ -25,7 +26,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from .align import Aligner, Evidence, Proposal, noisy_or
-from .namespaces import KGB, SDG, graph_iri
+from .namespaces import KGB, SDG, base_iri, graph_iri
 from .stage import StageResult
 from .store import Store, nt_term
 from .vocab import concept_in
@@ -95,6 +96,18 @@ class OutcomeInfo:
     targets: set[str]
     countries: set[str]
     years: tuple[int, int] | None
+
+
+def alignment_iri(item: str, target: str | None = None, outcome: str | None = None) -> str:
+    """The IRI of an item's alignment to an SDG target (by its code) or to an outcome (by the
+    outcome's path under the base, which holds its framework: two frameworks of one country,
+    both matching an evaluation's years, can each have an outcome 1.1)."""
+    if target is not None:
+        return f"{item}/alignment/target/{target}"
+    path = str(outcome).removeprefix(base_iri())
+    if path == str(outcome):    # not minted here: name it by a digest of the whole IRI
+        path = "outcome/" + hashlib.sha256(path.encode()).hexdigest()[:16]
+    return f"{item}/alignment/{path}"
 
 
 def _tags(store: Store) -> dict[str, list[tuple[str, str]]]:
@@ -395,7 +408,7 @@ def _align_chunk(aligner: Aligner, found_items: list[Item], candidates: list[Out
         proposals = aligner.propose(item.text, item.tags, item.context, item.context_tags)
         for p in proposals:
             alignments += 1
-            out.alignment(f"{item.iri}/alignment/target/{p.target}", item.iri, f"{SDG}{p.target}",
+            out.alignment(alignment_iri(item.iri, target=p.target), item.iri, f"{SDG}{p.target}",
                           p.confidence, p.evidence)
             if p.confidence >= threshold:
                 out.link(item.iri, SUPPORTS_TARGET, f"{SDG}{p.target}")
@@ -405,7 +418,7 @@ def _align_chunk(aligner: Aligner, found_items: list[Item], candidates: list[Out
         for outcome, confidence, evidence in outcome_proposals(
                 aligner, item, proposals, mine, lambda it, o, i=i, column=column: cosines[(i, column[id(o)])]):
             alignments += 1
-            out.alignment(f"{item.iri}/alignment/outcome/{outcome.number}", item.iri, outcome.iri, confidence, evidence)
+            out.alignment(alignment_iri(item.iri, outcome=outcome.iri), item.iri, outcome.iri, confidence, evidence)
             if confidence >= aligner.outcome_assert_threshold:
                 out.link(item.iri, SUPPORTS_OUTCOME, outcome.iri)
                 outcome_links.add((str(item.iri), str(outcome.iri)))
