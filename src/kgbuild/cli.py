@@ -261,7 +261,10 @@ def validate(input_path: Path | None, report: Path | None, engine: str) -> None:
               help="First fit the learned combination on the dev split and write data/align/model.json.")
 def eval_align(framework: Path | None, labelled: Path | None, fit: bool) -> None:
     """Score the aligner on held-out labelled items and on sentences that cite SDG targets:
-    precision@1 with bootstrap intervals, an ablation table, calibration and thresholds."""
+    precision@1 with bootstrap intervals, an ablation table, calibration and thresholds.
+
+    Blind readings of the cited sentences (data/align/cited-readings.tsv) are scored beside
+    the aligner, when they are of this framework."""
     from . import project
     from .align import Aligner
     from .align_eval import READINGS, cited_sentences, load_labelled, load_readings, report, save_model
