@@ -329,3 +329,13 @@ def test_a_reading_with_an_unknown_target_names_file_and_line(tmp_path, cited_an
     rows[2] = rows[2][:4] + ("5.99",) + rows[2][5:]
     with pytest.raises(ValueError, match=r"readings.tsv:5: unknown target codes \['5.99'\]"):
         load_readings(_readings_file(tmp_path, rows), FRAMEWORK, cited, targets)
+
+
+def test_a_reading_file_that_is_not_utf8_names_file_and_line(tmp_path, cited_and_targets):
+    cited, targets = cited_and_targets
+    path = _readings_file(tmp_path, [(FRAMEWORK.name, i.id, "a", sorted(i.targets)[0], "", i.text) for i in cited])
+    data = path.read_bytes().splitlines(keepends=True)
+    data[4] = data[4].replace(b"\t", b"\t\xff", 1)
+    path.write_bytes(b"".join(data))
+    with pytest.raises(ValueError, match=r"readings.tsv:5: not UTF-8 text"):
+        load_readings(path, FRAMEWORK, cited, targets)

@@ -60,28 +60,36 @@ def split_of(text: str) -> str:
     return "test" if int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % 10 < 3 else "dev"
 
 
-def load_labelled(path: Path, known_targets: set[str] | None = None) -> list[LabelledItem]:
-    """The rows of a labelled set; a row with a wrong split, an unknown code or goals that do
-    not follow from its targets is an error naming the file and line."""
-    items, header = [], None
+def _tsv_rows(path: Path, columns: tuple[str, ...]):
+    """(line number, row as a dict) of a tab-separated file with comment lines (#) and a
+    header that must be `columns`; bad text, header or cell count is an error naming file
+    and line."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line_no = data[:exc.start].count(b"\n") + 1
         raise ValueError(f"{path}:{line_no}: not UTF-8 text ({exc.reason})") from None
+    header = None
     for line_no, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
         if header is None:
-            header = cells
-            if tuple(header) != COLUMNS:
-                raise ValueError(f"{path}:{line_no}: expected the columns {' '.join(COLUMNS)}, got {' '.join(header)}")
+            header = tuple(cells)
+            if header != columns:
+                raise ValueError(f"{path}:{line_no}: expected the columns {' '.join(columns)}, got {' '.join(cells)}")
             continue
-        if len(cells) != len(COLUMNS):
-            raise ValueError(f"{path}:{line_no}: expected {len(COLUMNS)} tab-separated cells, got {len(cells)}")
-        row = dict(zip(COLUMNS, cells))
+        if len(cells) != len(columns):
+            raise ValueError(f"{path}:{line_no}: expected {len(columns)} tab-separated cells, got {len(cells)}")
+        yield line_no, dict(zip(columns, cells))
+
+
+def load_labelled(path: Path, known_targets: set[str] | None = None) -> list[LabelledItem]:
+    """The rows of a labelled set; a row with a wrong split, an unknown code or goals that do
+    not follow from its targets is an error naming the file and line."""
+    items = []
+    for line_no, row in _tsv_rows(path, COLUMNS):
         targets = frozenset() if row["gold_targets"] == "none" else frozenset(row["gold_targets"].split())
         goals = frozenset() if row["gold_goals"] == "none" else frozenset(row["gold_goals"].split())
         problem = None
@@ -133,22 +141,9 @@ def load_readings(path: Path, framework: Path, cited: list[LabelledItem],
     """Each reading pass of `framework`'s cited sentences as results scored like the aligner's
     (the reader's top target first). A pass that does not cover every sentence, as when the
     framework's text has changed, is left out; a malformed row is an error naming file and line."""
-    from .align import Proposal
     items = {(item.id, item.text): item for item in cited}
     passes: dict[str, dict[tuple[str, str], Result]] = {}
-    header = None
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if header is None:
-            header = tuple(cells)
-            if header != READING_COLUMNS:
-                raise ValueError(f"{path}:{line_no}: expected the columns {' '.join(READING_COLUMNS)}, got {' '.join(cells)}")
-            continue
-        if len(cells) != len(READING_COLUMNS):
-            raise ValueError(f"{path}:{line_no}: expected {len(READING_COLUMNS)} tab-separated cells, got {len(cells)}")
-        row = dict(zip(READING_COLUMNS, cells))
+    for line_no, row in _tsv_rows(path, READING_COLUMNS):
         codes = [row["top"], *row["others"].split()]
         if unknown := [c for c in codes if c not in known_targets]:
             raise ValueError(f"{path}:{line_no}: unknown target codes {unknown}")

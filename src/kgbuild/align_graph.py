@@ -14,7 +14,6 @@ on its own.
 """
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import time
@@ -101,13 +100,11 @@ class OutcomeInfo:
 def alignment_iri(item: str, target: str | None = None, outcome: str | None = None) -> str:
     """The IRI of an item's alignment to an SDG target (by its code) or to an outcome (by the
     outcome's path under the base, which holds its framework: two frameworks of one country,
-    both matching an evaluation's years, can each have an outcome 1.1)."""
+    both matching an evaluation's years, can each have an outcome 1.1). Outcomes are minted
+    under the same base in the same build."""
     if target is not None:
         return f"{item}/alignment/target/{target}"
-    path = str(outcome).removeprefix(base_iri())
-    if path == str(outcome):    # not minted here: name it by a digest of the whole IRI
-        path = "outcome/" + hashlib.sha256(path.encode()).hexdigest()[:16]
-    return f"{item}/alignment/{path}"
+    return f"{item}/alignment/{str(outcome).removeprefix(base_iri())}"
 
 
 def _tags(store: Store) -> dict[str, list[tuple[str, str]]]:
